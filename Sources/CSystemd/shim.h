@@ -1,0 +1,30 @@
+// C entry points Swift cannot reach directly: variadic syscall() and the
+// sd-journal / sd-daemon APIs.
+#ifndef MEMWATCHD_CSYSTEMD_SHIM_H
+#define MEMWATCHD_CSYSTEMD_SHIM_H
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+/// A file descriptor that names one process for its whole life, so a signal
+/// sent through it can never hit a later process that reuses the pid.
+static inline int memwatch_pidfd_open(pid_t pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static inline int memwatch_pidfd_send_signal(int pidfd, int sig) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+#endif
