@@ -119,9 +119,9 @@ public struct GCTraceParser: Sendable {
         guard var pause = c.decimal() else { return .cutOff }
         if c.skip(" / ") {
             guard let second = c.decimal() else { return .cutOff }
-            // V8 3.x printed `external / total ms` (`%d / %d ms`); V8 4+ prints
-            // `duration / external`. Only the old format has integers and brackets.
-            if pause.scale == 0, second.scale == 0, Self.hasBracketReason(after: c) { pause = second }
+            // V8 ≥ 4 prints `duration / external` with the duration as `%.1f`/`%.2f`;
+            // V8 3.x printed an integer external time first (`%d / %d ms`, `%d / %.1f ms`).
+            if pause.scale == 0 { pause = second }
         }
         guard c.skip(" ms") else { return .cutOff }
 
@@ -190,13 +190,6 @@ public struct GCTraceParser: Sendable {
         while e > start, e[-1] == UInt8(ascii: " ") { e -= 1 }
         guard e > start else { return nil }
         return strings.string(UnsafeBufferPointer(start: start, count: e - start))
-    }
-
-    private static func hasBracketReason(after cursor: ByteCursor) -> Bool {
-        var c = cursor
-        guard c.skip(" ms") else { return false }
-        c.skipSpaces()
-        return c.current == UInt8(ascii: "[")
     }
 
     @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 &- 97 < 26 }

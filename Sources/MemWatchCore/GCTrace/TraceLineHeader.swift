@@ -28,8 +28,13 @@ struct TraceLineHeader {
             return TraceLineHeader(id: IsolateID(pid: Int32(pid), isolate: 0), hasIsolate: false)
         }
         guard c.skip(UInt8(ascii: ":")) else { return nil }
-        if !c.skip("0x") { _ = c.skip("0X") }
+        let prefixed = c.skip("0x") || c.skip("0X")
+        let digitsStart = c.position
         guard let isolate = c.hex() else { return nil }
+        // Without `0x` only Windows' full-width `%p` (8 or 16 digits): an app's
+        // `[10:45]` is a time of day, not an isolate.
+        let digits = c.position - digitsStart
+        guard prefixed || digits == 16 || digits == 8 else { return nil }
         if c.skip(UInt8(ascii: ":")) {
             guard c.integer() != nil else { return nil }
         }
