@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns lines of V8 GC trace output into records; everything else is app output.
 ///
 /// Reads every format node has printed (V8's `gc-tracer.cc` / `heap.cc`):
@@ -51,9 +57,11 @@ public struct GCTraceParser: Sendable {
     private mutating func body(of header: TraceLineHeader, _ c: inout ByteCursor) -> GCTraceRecord? {
         let id = header.id
         c.skipSpaces()
+        // A header alone says nothing: a line cut right after it, or not V8's.
+        if c.isAtEnd { return nil }
         // `%8.0f ms: ` — lines about one collection or the heap's sizing.
         if c.current &- 48 < 10 {
-            guard let stamp = c.decimal(), c.skip(" ms: ") else { return header.hasIsolate ? .traceOnly(id) : nil }
+            guard let stamp = c.decimal(), c.skip(" ms: "), !c.isAtEnd else { return nil }
             let time = stamp.value
             if c.startsWith("pause=") {
                 // Nil when cut off before its last figure.
@@ -83,12 +91,17 @@ public struct GCTraceParser: Sendable {
     private mutating func gcEvent(id: IsolateID, time: Double, _ c: inout ByteCursor) -> GCLineResult {
         let nameStart = c.position
         let shared = c.skip("Shared ")
-        guard let kind = Self.collectorName(&c) else { return .notCollection }
+        guard let kind = Self.collectorName(&c) else {
+            return Self.isCutInsideName(ByteCursor(nameStart, c.end)) ? .cutOff : .notCollection
+        }
         let variantStart = c.position
-        while c.startsWith(" ("), Self.isLetter(c.byte(at: 2)) {
+        while c.startsWith(" (") {
+            if c.remaining == 2 { return .cutOff }
+            guard Self.isLetter(c.byte(at: 2)) else { break }
             var probe = c
             probe.advance(2)
             while Self.isLetter(probe.current) || probe.current == UInt8(ascii: "-") { probe.advance() }
+            if probe.isAtEnd { return .cutOff }
             guard probe.skip(UInt8(ascii: ")")) else { break }
             c = probe
         }
@@ -142,6 +155,19 @@ public struct GCTraceParser: Sendable {
             pauseMs: pause.value, reason: reason.text))
     }
 
+    /// Whether the line ends inside what could have been a collector's name.
+    private static func isCutInsideName(_ line: ByteCursor) -> Bool {
+        var rest = line
+        _ = rest.skip("Shared ")
+        for name: StaticString in ["Shared ", "Minor Mark-Compact", "Minor Mark-Sweep",
+                                   "Minor Mark-sweep", "Mark-Compact", "Mark-compact", "Mark-sweep", "Mark-Sweep",
+                                   "Scavenge", "pause="]
+        where rest.remaining < name.utf8CodeUnitCount && memcmp(rest.position, name.utf8Start, rest.remaining) == 0 {
+            return true
+        }
+        return false
+    }
+
     /// The names V8 has printed for its collectors, old and new.
     @inline(__always) private static func collectorName(_ c: inout ByteCursor) -> GCKind? {
         if c.skip("Scavenge") { return .scavenge }
@@ -158,11 +184,12 @@ public struct GCTraceParser: Sendable {
     private struct Reason { var text: String? }
 
     /// What follows the pause: parenthesised statistics, then the GC reason and the
-    /// collector's reason. Nil if the line is cut inside the statistics.
+    /// collector's reason. No reason if the line is cut before it: V8 cuts the
+    /// lines it repeats in the OOM block at 256 bytes, inside the statistics.
     private mutating func reason(_ c: inout ByteCursor) -> Reason? {
         c.skipSpaces()
         while c.current == UInt8(ascii: "(") {
-            guard c.seek(UInt8(ascii: ")")) else { return nil }
+            guard c.seek(UInt8(ascii: ")")) else { return Reason(text: nil) }
             c.advance()
             c.skipSpaces()
         }
