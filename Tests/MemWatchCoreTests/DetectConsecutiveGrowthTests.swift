@@ -56,6 +56,6 @@ struct DetectConsecutiveGrowthTests {
         // 30 MB per minute from 40 MB to 100 MB: 2 minutes.
         #expect(finding.secondsToLimit == 120)
         #expect(finding.heapLimit == mb(100))
-        #expect(finding.reason.hasSuffix("; at this rate the 100 MB heap limit is reached in ~120 s"))
+        #expect(finding.reason.hasSuffix("; at this rate the 100 MB heap limit is reached in ~2 min"))
     }
 }

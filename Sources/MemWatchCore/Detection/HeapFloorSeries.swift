@@ -13,6 +13,9 @@ struct HeapFloorSeries: Sendable {
         var floor: Int64
         /// Full GCs in the bucket: only they prove what is live.
         var fullGCs: Int
+        /// Time from the last full GC to the lowest figure, if one was seen:
+        /// how long promoted garbage had to pile up in it.
+        var sinceFullMs: Double?
     }
 
     let widthMs: Double
@@ -28,18 +31,19 @@ struct HeapFloorSeries: Sendable {
 
     /// Adds one post-GC figure; returns true when it opened a new bucket.
     @discardableResult
-    mutating func add(timeMs: Double, used: Int64, isFull: Bool) -> Bool {
+    mutating func add(timeMs: Double, used: Int64, isFull: Bool, sinceFullMs: Double?) -> Bool {
         let index = Int64((timeMs / widthMs).rounded(.down))
         if let last = buckets.indices.last, buckets[last].index >= index {
             // Same bucket (or a stamp that went backwards: keep it in the open bucket).
             if used < buckets[last].floor {
                 buckets[last].floor = used
                 buckets[last].timeMs = timeMs
+                buckets[last].sinceFullMs = sinceFullMs
             }
             if isFull { buckets[last].fullGCs += 1 }
             return false
         }
-        buckets.append(Bucket(index: index, timeMs: timeMs, floor: used, fullGCs: isFull ? 1 : 0))
+        buckets.append(Bucket(index: index, timeMs: timeMs, floor: used, fullGCs: isFull ? 1 : 0, sinceFullMs: sinceFullMs))
         if buckets.count > capacity { buckets.removeFirst() }
         return true
     }
@@ -48,14 +52,24 @@ struct HeapFloorSeries: Sendable {
     /// It is the part of the heap at that time that has never been freed
     /// since, so it rises only with memory that stays — a leak — and a later
     /// collection that frees a cache, a batch or promoted garbage lowers it
-    /// retroactively.
-    func retainedEnvelope() -> [Int64] {
+    /// retroactively. Each floor first loses the garbage `correction` says was
+    /// promoted since the full GC before it.
+    func retainedEnvelope(_ correction: PromotedGarbage) -> [Int64] {
         var envelope = [Int64](repeating: 0, count: buckets.count)
         var low = Int64.max
         for i in buckets.indices.reversed() {
-            low = min(low, buckets[i].floor)
+            low = min(low, correction.corrected(buckets[i].floor, sinceFullMs: buckets[i].sinceFullMs))
             envelope[i] = low
         }
         return envelope
+    }
+
+    /// The retained envelope at the first bucket at or after `ms`, or nil if
+    /// the series does not reach back that far.
+    func retained(atMs ms: Double, envelope: [Int64]) -> Int64? {
+        guard let first = buckets.first, Double(first.index) * widthMs <= ms,
+              let i = buckets.firstIndex(where: { $0.timeMs >= ms })
+        else { return nil }
+        return envelope[i]
     }
 }

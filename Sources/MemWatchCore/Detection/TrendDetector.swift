@@ -24,8 +24,17 @@
 ///    envelope flat in most steps (for noise only ~ln(n)/n steps rise).
 /// 5. It is not slowing down: the Theil–Sen slope of the later half of the
 ///    span is positive and at least `minLateToEarlySlope` of the earlier
-///    half's. A cache filling up, or logarithmic/converging growth, decelerates;
-///    a leak keeps its pace (or accelerates, as when it starts late).
+///    half's. A cache that filled up within the span decelerates; a leak keeps
+///    its pace (or accelerates, as when it starts late).
+/// 6. It is not converging over the isolate's life: the floor grew over the
+///    second half of its age at least `minHalfLifeGrowthRatio` times as much
+///    as over the quarter before (T/2…T against T/4…T/2). Linear growth gives
+///    2 (more if it started late), logarithmic growth 1 at every age, and
+///    converging growth less — a test short spans cannot make, since a
+///    logarithm looks straight over any short span.
+///
+/// Between full GCs the scavenge floor also carries promoted garbage; each
+/// floor is corrected by the rate the full GCs revealed (`PromotedGarbage`).
 ///
 /// Several time scales (bucket widths) run side by side, so a fast leak is
 /// decided in seconds and one of a few MB an hour is still seen over hours,
@@ -44,6 +53,8 @@ public struct TrendDetector: LeakDetector {
         public var minGrowthFraction: Double = 0.10
         public var minRisingFraction: Double = 0.6
         public var minLateToEarlySlope: Double = 0.5
+        /// Between logarithmic growth (1) and linear growth (2).
+        public var minHalfLifeGrowthRatio: Double = 1.5
         /// Bucket widths of the time scales, finest first.
         public var scaleSeconds: [Double] = [1, 8, 64, 512]
         public var bucketsPerScale: Int = 64
@@ -54,7 +65,10 @@ public struct TrendDetector: LeakDetector {
     public let heapLimit: Int64?
     public let configuration: Configuration
     private var scales: [HeapFloorSeries]
+    private var garbage = PromotedGarbage()
     private var gcCount = 0
+    /// When warm-up ended: spans start no earlier.
+    private var analysisFromMs: Double?
 
     public init(heapLimit: Int64? = nil, configuration: Configuration = Configuration()) {
         self.heapLimit = heapLimit
@@ -68,18 +82,42 @@ public struct TrendDetector: LeakDetector {
         // Stamps beyond ~30,000 years are corrupt input, not time.
         guard event.timeMs.isFinite, abs(event.timeMs) < 1e15 else { return .noLeak }
         gcCount += 1
-        guard event.timeMs >= configuration.warmupSeconds * 1000, gcCount > configuration.warmupGCs else {
-            return .noLeak
-        }
+        garbage.observe(event)
+        let sinceFull = garbage.sinceFullMs(at: event.timeMs)
+        var opened: [Bool] = []
         for i in scales.indices {
-            let opened = scales[i].add(timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull)
+            opened.append(scales[i].add(
+                timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFullMs: sinceFull))
+        }
+        if analysisFromMs == nil, event.timeMs >= configuration.warmupSeconds * 1000, gcCount >= configuration.warmupGCs {
+            analysisFromMs = event.timeMs
+        }
+        guard let analysisFromMs else { return .noLeak }
+        for i in scales.indices {
             // A verdict can only change when a bucket opens or a full GC confirms.
-            guard opened || event.kind.isFull,
-                  let evidence = TrendEvidence.assess(scales[i], nowMs: event.timeMs, configuration)
+            guard opened[i] || event.kind.isFull,
+                  let evidence = TrendEvidence.assess(
+                      scales[i], nowMs: event.timeMs, fromMs: analysisFromMs, garbage: garbage, configuration),
+                  !isConverging(nowMs: event.timeMs)
             else { continue }
             return .leak(finding(evidence, at: event))
         }
         return .noLeak
+    }
+
+    /// Rule 6, on the finest scale that reaches back to a quarter of the
+    /// isolate's age; an isolate watched since later is not judged by it.
+    private func isConverging(nowMs: Double) -> Bool {
+        let quarter = nowMs / 4
+        for series in scales {
+            let envelope = series.retainedEnvelope(garbage)
+            guard let q = series.retained(atMs: quarter, envelope: envelope),
+                  let h = series.retained(atMs: 2 * quarter, envelope: envelope),
+                  let now = envelope.last
+            else { continue }
+            return Double(now - h) < configuration.minHalfLifeGrowthRatio * Double(max(0, h - q))
+        }
+        return false
     }
 
     private func finding(_ evidence: TrendEvidence, at event: GCEvent) -> LeakFinding {

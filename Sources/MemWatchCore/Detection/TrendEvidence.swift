@@ -17,19 +17,21 @@ struct TrendEvidence: Sendable, Equatable {
     /// reason reports the most evidence and a leak that started late is
     /// still judged on the span since it started.
     static func assess(
-        _ series: HeapFloorSeries, nowMs: Double, _ config: TrendDetector.Configuration
+        _ series: HeapFloorSeries, nowMs: Double, fromMs: Double, garbage: PromotedGarbage,
+        _ config: TrendDetector.Configuration
     ) -> TrendEvidence? {
         let buckets = series.buckets
         let minSpanMs = max(config.minSpanSeconds * 1000, Double(config.minBuckets) * series.widthMs)
-        guard buckets.count >= config.minBuckets,
-              nowMs - buckets[0].timeMs >= minSpanMs,
-              let lastFull = buckets.lastIndex(where: { $0.fullGCs > 0 })
+        guard let first = buckets.firstIndex(where: { $0.timeMs >= fromMs }),
+              buckets.count - first >= config.minBuckets,
+              nowMs - buckets[first].timeMs >= minSpanMs,
+              let lastFull = buckets.lastIndex(where: { $0.fullGCs > 0 }), lastFull > first
         else { return nil }
-        let envelope = series.retainedEnvelope()
+        let envelope = series.retainedEnvelope(garbage)
 
-        var starts: [Int] = [0]
+        var starts: [Int] = [first]
         var spanMs = minSpanMs
-        while spanMs < nowMs - buckets[0].timeMs {
+        while spanMs < nowMs - buckets[first].timeMs {
             if let start = buckets.firstIndex(where: { $0.timeMs >= nowMs - spanMs }), start != starts.last {
                 starts.append(start)
             }
