@@ -52,16 +52,19 @@ public struct IsolateWatch: Sendable {
         return alerts
     }
 
-    /// The post-GC heap floor at the start and at the end of the trace (the
-    /// lowest figure in the chart's first and last buckets), and its growth
-    /// rate in bytes/s between them; nil before two buckets exist.
+    /// The post-GC heap floor at the start and at the end of the trace: the
+    /// lowest figure in the first and in the last quarter of the chart (a
+    /// quarter spans a sawtooth's reset, a bucket may not), and the growth
+    /// rate between the two quarters' middles in bytes/s.
     public var floorTrend: (first: Int64, last: Int64, bytesPerSecond: Double?)? {
-        guard let first = chart.buckets.firstIndex(where: { $0 != nil }),
-              let last = chart.buckets.lastIndex(where: { $0 != nil }),
-              let low = chart.buckets[first]?.low, let high = chart.buckets[last]?.low
+        let buckets = chart.buckets
+        guard buckets.count >= 2 else { return nil }
+        let quarter = max(1, buckets.count / 4)
+        guard let low = buckets[..<quarter].compactMap({ $0?.low }).min(),
+              let high = buckets[(buckets.count - quarter)...].compactMap({ $0?.low }).min()
         else { return nil }
-        let seconds = Double(last - first) * chart.widthMs / 1000
-        return (low, high, seconds > 0 ? Double(high - low) / seconds : nil)
+        let seconds = Double(buckets.count - quarter) * chart.widthMs / 1000
+        return (low, high, Double(high - low) / seconds)
     }
 }
 
