@@ -13,9 +13,9 @@ struct HeapFloorSeries: Sendable {
         var floor: Int64
         /// Full GCs in the bucket: only they prove what is live.
         var fullGCs: Int
-        /// Time from the last full GC to the lowest figure, if one was seen:
-        /// how long promoted garbage had to pile up in it.
-        var sinceFullMs: Double?
+        /// Where the lowest figure stands since the last full GC: how long
+        /// promoted garbage had to pile up in it, and the heap the full GC left.
+        var sinceFull: PromotedGarbage.Since?
     }
 
     let widthMs: Double
@@ -31,19 +31,19 @@ struct HeapFloorSeries: Sendable {
 
     /// Adds one post-GC figure; returns true when it opened a new bucket.
     @discardableResult
-    mutating func add(timeMs: Double, used: Int64, isFull: Bool, sinceFullMs: Double?) -> Bool {
+    mutating func add(timeMs: Double, used: Int64, isFull: Bool, sinceFull: PromotedGarbage.Since?) -> Bool {
         let index = Int64((timeMs / widthMs).rounded(.down))
         if let last = buckets.indices.last, buckets[last].index >= index {
             // Same bucket (or a stamp that went backwards: keep it in the open bucket).
             if used < buckets[last].floor {
                 buckets[last].floor = used
                 buckets[last].timeMs = timeMs
-                buckets[last].sinceFullMs = sinceFullMs
+                buckets[last].sinceFull = sinceFull
             }
             if isFull { buckets[last].fullGCs += 1 }
             return false
         }
-        buckets.append(Bucket(index: index, timeMs: timeMs, floor: used, fullGCs: isFull ? 1 : 0, sinceFullMs: sinceFullMs))
+        buckets.append(Bucket(index: index, timeMs: timeMs, floor: used, fullGCs: isFull ? 1 : 0, sinceFull: sinceFull))
         if buckets.count > capacity { buckets.removeFirst() }
         return true
     }
@@ -58,7 +58,7 @@ struct HeapFloorSeries: Sendable {
         var envelope = [Int64](repeating: 0, count: buckets.count)
         var low = Int64.max
         for i in buckets.indices.reversed() {
-            low = min(low, correction.corrected(buckets[i].floor, sinceFullMs: buckets[i].sinceFullMs))
+            low = min(low, correction.corrected(buckets[i].floor, buckets[i].sinceFull))
             envelope[i] = low
         }
         return envelope

@@ -36,15 +36,27 @@ struct PromotedGarbage: Sendable, Equatable {
         lastYoungUsed = nil
     }
 
-    /// Time since the last full GC (or the first GC seen).
-    func sinceFullMs(at ms: Double) -> Double? { (lastFullMs ?? firstMs).map { max(0, ms - $0) } }
+    /// A post-GC figure's distance from the full GC before it.
+    struct Since: Sendable, Equatable {
+        var ms: Double
+        /// The heap that full GC left; nil when measured from the first GC seen.
+        var fullGCUsed: Int64?
+    }
 
-    /// `floor`, measured `sinceFullMs` after a full GC, less the garbage
-    /// promoted in that time; with no rate yet, no rise above the last full
-    /// GC's heap is credited.
-    func corrected(_ floor: Int64, sinceFullMs: Double?) -> Int64 {
-        guard let sinceFullMs, sinceFullMs > 0 else { return floor }
-        guard let bytesPerSecond else { return lastFullMs == nil ? floor : min(floor, lastFullUsed) }
-        return floor - Int64(bytesPerSecond * sinceFullMs / 1000)
+    /// Where a figure at `ms` stands since the last full GC (or the first GC seen).
+    func since(_ ms: Double) -> Since? {
+        if let lastFullMs { return Since(ms: max(0, ms - lastFullMs), fullGCUsed: lastFullUsed) }
+        return firstMs.map { Since(ms: max(0, ms - $0), fullGCUsed: nil) }
+    }
+
+    /// `floor` less the garbage promoted since the full GC before it, but
+    /// never below what that full GC left (the rate is an average; right
+    /// after a full GC garbage may pile up slower). With no rate yet, no rise
+    /// above the last full GC's heap is credited.
+    func corrected(_ floor: Int64, _ since: Since?) -> Int64 {
+        guard let since, since.ms > 0 else { return floor }
+        let bound = min(floor, since.fullGCUsed ?? 0)
+        guard let bytesPerSecond else { return since.fullGCUsed == nil ? floor : bound }
+        return max(bound, floor - Int64(bytesPerSecond * since.ms / 1000))
     }
 }

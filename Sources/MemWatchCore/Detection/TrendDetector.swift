@@ -12,13 +12,14 @@
 ///    (startup caches, JIT, module loading).
 /// 2. The span is at least `minSpanSeconds` and `minBuckets` buckets long, so
 ///    one batch in flight or a periodic spike cannot fill it.
-/// 3. A full GC inside the span confirms the growth: the envelope at the last
-///    full GC is above the span's start by `minGrowthBytes` and
-///    `minGrowthFraction` of the heap. Between full GCs the scavenge floor
-///    also rises with promoted garbage (an LRU's evicted entries, a ring
-///    buffer's overwritten records); only a full GC that fails to free it
-///    shows it is live. The relative bound keeps allocator noise of a large
-///    heap from counting.
+/// 3. A full GC confirms the growth: the envelope at the last full GC is
+///    above the span's start by `minGrowthBytes` and `minGrowthFraction` of
+///    the heap, and that full GC came at least `minConfirmedShare` into the
+///    span. Between full GCs the scavenge floor also rises with promoted
+///    garbage (an LRU's evicted entries, a ring buffer's overwritten records,
+///    dropped batches); only a full GC that fails to free it shows it is
+///    live, and at most half the evidence may be unconfirmed. The relative
+///    bound keeps allocator noise of a large heap from counting.
 /// 4. The envelope rose in at least `minRisingFraction` of the bucket steps:
 ///    a leak grows steadily, while a plateau, a sawtooth or noise leaves the
 ///    envelope flat in most steps (for noise only ~ln(n)/n steps rise).
@@ -51,6 +52,7 @@ public struct TrendDetector: LeakDetector {
         /// semi-space of survivors (a few MB on 64-bit V8).
         public var minGrowthBytes: Int64 = 4 << 20
         public var minGrowthFraction: Double = 0.10
+        public var minConfirmedShare: Double = 0.5
         public var minRisingFraction: Double = 0.6
         public var minLateToEarlySlope: Double = 0.5
         /// Between logarithmic growth (1) and linear growth (2).
@@ -83,11 +85,11 @@ public struct TrendDetector: LeakDetector {
         guard event.timeMs.isFinite, abs(event.timeMs) < 1e15 else { return .noLeak }
         gcCount += 1
         garbage.observe(event)
-        let sinceFull = garbage.sinceFullMs(at: event.timeMs)
+        let sinceFull = garbage.since(event.timeMs)
         var opened: [Bool] = []
         for i in scales.indices {
             opened.append(scales[i].add(
-                timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFullMs: sinceFull))
+                timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFull: sinceFull))
         }
         if analysisFromMs == nil, event.timeMs >= configuration.warmupSeconds * 1000, gcCount >= configuration.warmupGCs {
             analysisFromMs = event.timeMs

@@ -53,7 +53,8 @@ struct TrendEvidence: Sendable, Equatable {
         let spanMs = nowMs - buckets[start].timeMs
         guard spanMs >= max(config.minSpanSeconds * 1000, Double(config.minBuckets) * widthMs),
               end - start + 1 >= config.minBuckets,
-              lastFull > start
+              lastFull > start,
+              buckets[lastFull].timeMs - buckets[start].timeMs >= config.minConfirmedShare * spanMs
         else { return nil }
 
         // Rule 3: growth confirmed by a full GC.

@@ -1,0 +1,8 @@
+// Slow leak: ~400 KB/s of small objects kept in a module-level list (an
+// audit log nobody trims), under ordinary request churn.
+const { churn, every } = require('./_app');
+const audit = [];
+every(20, () => {
+  churn(800);
+  for (let i = 0; i < 40; i++) audit.push({ at: Date.now(), who: 'user' + i, what: 'x'.repeat(120) });
+});
