@@ -22,6 +22,10 @@ import Testing
 
     /// The first leak per isolate that `detector` finds in the trace.
     static func replay(_ path: String, _ detector: DetectorKind) throws -> [LeakFinding] {
+        try watch(path, detector).leaks
+    }
+
+    static func watch(_ path: String, _ detector: DetectorKind) throws -> LeakWatch {
         let data = try Fixtures.data(path)
         var replay = GCLogReplay(watch: LeakWatch(detector: detector))
         // Odd chunk sizes exercise the line splitting across chunks.
@@ -33,7 +37,7 @@ import Testing
         }
         _ = replay.finish()
         #expect(replay.gcLines > 0, "no GC line in \(path)")
-        return replay.watch.leaks
+        return replay.watch
     }
 
     static func expectsLeak(_ path: String) -> Bool {
@@ -42,6 +46,16 @@ import Testing
 
     @Test func scenarioTracesAreAllThere() {
         #expect(Self.scenarioTraces.count == 18)
+    }
+
+    @Test(arguments: ["node20", "node22", "node24"])
+    func leakingWorkerIsToldApartFromItsHealthyMainThread(_ version: String) throws {
+        let watch = try Self.watch("adversarial/\(version)/leak_worker.log", .trend)
+        let isolates = watch.isolates
+        #expect(isolates.count == 2)
+        #expect(Set(isolates.map(\.id.pid)).count == 1)
+        // The main thread only churns: one isolate leaks, the other does not.
+        #expect(isolates.filter { $0.leak != nil }.count == 1)
     }
 
     @Test(arguments: scenarioTraces + adversarialTraces)

@@ -29,9 +29,10 @@
 ///    its pace (or accelerates, as when it starts late).
 /// 6. It is not converging over the isolate's life: the floor grew over the
 ///    second half of its age at least `minHalfLifeGrowthRatio` times as much
-///    as over the quarter before (T/2…T against T/4…T/2). Linear growth gives
-///    2 (more if it started late), logarithmic growth 1 at every age, and
-///    converging growth less — a test short spans cannot make, since a
+///    as over the quarter before (T/2…T against T/4…T/2). Growth like t^α
+///    gives 2^α at every age: linear growth 2 (more if it started late),
+///    logarithmic growth 1, converging growth less. The bound √2 asks for
+///    growth at least as fast as √t. Short spans cannot make this test: a
 ///    logarithm looks straight over any short span.
 ///
 /// Between full GCs the scavenge floor also carries promoted garbage; each
@@ -55,8 +56,8 @@ public struct TrendDetector: LeakDetector {
         public var minConfirmedShare: Double = 0.5
         public var minRisingFraction: Double = 0.6
         public var minLateToEarlySlope: Double = 0.5
-        /// Between logarithmic growth (1) and linear growth (2).
-        public var minHalfLifeGrowthRatio: Double = 1.5
+        /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).
+        public var minHalfLifeGrowthRatio: Double = 2.0.squareRoot()
         /// Bucket widths of the time scales, finest first.
         public var scaleSeconds: [Double] = [1, 8, 64, 512]
         public var bucketsPerScale: Int = 64

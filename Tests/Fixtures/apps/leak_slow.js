@@ -1,3 +1,4 @@
+// record-seconds: 50 (a slow leak: V8 on Node 20/22 runs its first full GC after warm-up only ~35-40 s in)
 // Slow leak: ~400 KB/s of small objects kept in a module-level list (an
 // audit log nobody trims), under ordinary request churn.
 const { churn, every } = require('./_app');

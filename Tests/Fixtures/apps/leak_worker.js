@@ -1,3 +1,4 @@
+// record-seconds: 50 (Node 20/22 may run no full GC in the worker between ~9 s and ~30 s)
 // The main thread only churns; a worker thread leaks (~1.5 MB/s) into a
 // module-level array. Both isolates trace to the same stdout, same pid.
 const { Worker, isMainThread } = require('worker_threads');
