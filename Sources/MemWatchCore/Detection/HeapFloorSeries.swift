@@ -1,0 +1,75 @@
+/// The floor of one isolate's heap at one time scale: the lowest post-GC heap
+/// figure in each fixed-width time bucket, for the most recent `capacity`
+/// buckets only, so its memory is bounded however long the trace is.
+///
+/// The minimum over a bucket strips the sawtooth of allocation between
+/// collections: what remains is what the collector could not free.
+struct HeapFloorSeries: Sendable {
+    struct Bucket: Sendable, Equatable {
+        /// `floor(timeMs / widthMs)`: identifies the bucket.
+        var index: Int64
+        /// Stamp and heap of the lowest post-GC figure in the bucket.
+        var timeMs: Double
+        var floor: Int64
+        /// Full GCs in the bucket: only they prove what is live.
+        var fullGCs: Int
+        /// Where the lowest figure stands since the last full GC: how long
+        /// promoted garbage had to pile up in it, and the heap the full GC left.
+        var sinceFull: PromotedGarbage.Since?
+    }
+
+    let widthMs: Double
+    let capacity: Int
+    private(set) var buckets: [Bucket] = []
+
+    init(widthMs: Double, capacity: Int) {
+        precondition(widthMs > 0 && capacity > 1)
+        self.widthMs = widthMs
+        self.capacity = capacity
+        buckets.reserveCapacity(capacity + 1)
+    }
+
+    /// Adds one post-GC figure; returns true when it opened a new bucket.
+    @discardableResult
+    mutating func add(timeMs: Double, used: Int64, isFull: Bool, sinceFull: PromotedGarbage.Since?) -> Bool {
+        let index = Int64((timeMs / widthMs).rounded(.down))
+        if let last = buckets.indices.last, buckets[last].index >= index {
+            // Same bucket (or a stamp that went backwards: keep it in the open bucket).
+            if used < buckets[last].floor {
+                buckets[last].floor = used
+                buckets[last].timeMs = timeMs
+                buckets[last].sinceFull = sinceFull
+            }
+            if isFull { buckets[last].fullGCs += 1 }
+            return false
+        }
+        buckets.append(Bucket(index: index, timeMs: timeMs, floor: used, fullGCs: isFull ? 1 : 0, sinceFull: sinceFull))
+        if buckets.count > capacity { buckets.removeFirst() }
+        return true
+    }
+
+    /// The lower envelope: for each bucket, the lowest floor from it to now.
+    /// It is the part of the heap at that time that has never been freed
+    /// since, so it rises only with memory that stays — a leak — and a later
+    /// collection that frees a cache, a batch or promoted garbage lowers it
+    /// retroactively. Each floor first loses the garbage `correction` says was
+    /// promoted since the full GC before it.
+    func retainedEnvelope(_ correction: PromotedGarbage) -> [Int64] {
+        var envelope = [Int64](repeating: 0, count: buckets.count)
+        var low = Int64.max
+        for i in buckets.indices.reversed() {
+            low = min(low, correction.corrected(buckets[i].floor, buckets[i].sinceFull))
+            envelope[i] = low
+        }
+        return envelope
+    }
+
+    /// The retained envelope at the first bucket at or after `ms`, or nil if
+    /// the series does not reach back that far.
+    func retained(atMs ms: Double, envelope: [Int64]) -> Int64? {
+        guard let first = buckets.first, Double(first.index) * widthMs <= ms,
+              let i = buckets.firstIndex(where: { $0.timeMs >= ms })
+        else { return nil }
+        return envelope[i]
+    }
+}

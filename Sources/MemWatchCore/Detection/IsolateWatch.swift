@@ -1,0 +1,75 @@
+/// Everything memwatchd tracks about one isolate: its leak detector (the
+/// first leak is latched), the heap-limit rule, GC counts by kind and the
+/// downsampled post-GC heap. Bounded memory however long it runs.
+public struct IsolateWatch: Sendable {
+    public let id: IsolateID
+    private var detector: any LeakDetector
+    private let heapLimitRule: HeapLimitRule?
+
+    /// The first leak the detector decided; later verdicts are not asked for.
+    public private(set) var leak: LeakFinding?
+    /// The first GC that passed the heap-limit rule.
+    public private(set) var heapLimitBreach: HeapLimitBreach?
+
+    public private(set) var scavenges = 0
+    public private(set) var minorMarkSweeps = 0
+    public private(set) var fullGCs = 0
+    public var gcs: Int { scavenges + minorMarkSweeps + fullGCs }
+    public private(set) var firstMs: Double?
+    public private(set) var lastMs: Double?
+    public private(set) var peakUsed: Int64 = 0
+    public private(set) var lastUsed: Int64 = 0
+    public private(set) var chart = HeapChart()
+
+    public init(id: IsolateID, detector: any LeakDetector, heapLimitRule: HeapLimitRule? = nil) {
+        self.id = id
+        self.detector = detector
+        self.heapLimitRule = heapLimitRule
+    }
+
+    /// Feeds one GC of this isolate; returns what it newly established.
+    public mutating func observe(_ event: GCEvent) -> [WatchAlert] {
+        switch event.kind {
+        case .scavenge: scavenges += 1
+        case .minorMarkSweep: minorMarkSweeps += 1
+        case .markCompact: fullGCs += 1
+        }
+        if firstMs == nil { firstMs = event.timeMs }
+        lastMs = event.timeMs
+        peakUsed = max(peakUsed, event.usedAfter)
+        lastUsed = event.usedAfter
+        chart.add(timeMs: event.timeMs, used: event.usedAfter)
+
+        var alerts: [WatchAlert] = []
+        if leak == nil, case .leak(let finding) = detector.observe(event) {
+            leak = finding
+            alerts.append(.leak(finding))
+        }
+        if heapLimitBreach == nil, let breach = heapLimitRule?.evaluate(event) {
+            heapLimitBreach = breach
+            alerts.append(.heapLimit(breach))
+        }
+        return alerts
+    }
+
+    /// The post-GC heap floor at the start and at the end of the trace: the
+    /// lowest figure in the first and in the last quarter of the chart (a
+    /// quarter spans a sawtooth's reset, a bucket may not), and the growth
+    /// rate between the two quarters' middles in bytes/s.
+    public var floorTrend: (first: Int64, last: Int64, bytesPerSecond: Double?)? {
+        let buckets = chart.buckets
+        guard buckets.count >= 2 else { return nil }
+        let quarter = max(1, buckets.count / 4)
+        guard let low = buckets[..<quarter].compactMap({ $0?.low }).min(),
+              let high = buckets[(buckets.count - quarter)...].compactMap({ $0?.low }).min()
+        else { return nil }
+        let seconds = Double(buckets.count - quarter) * chart.widthMs / 1000
+        return (low, high, Double(high - low) / seconds)
+    }
+}
+
+/// What a watch newly established from one GC.
+public enum WatchAlert: Sendable, Equatable {
+    case leak(LeakFinding)
+    case heapLimit(HeapLimitBreach)
+}

@@ -1,0 +1,140 @@
+/// The default leak detector: a sustained, confirmed, non-slowing rise of the
+/// heap floor.
+///
+/// What it looks at: per time bucket, the lowest heap figure after any GC
+/// (scavenges included, so slow leaks with rare full GCs are seen), and the
+/// *retained envelope* of those floors (the lowest floor from each bucket to
+/// now, see `HeapFloorSeries.retainedEnvelope`). A leak is declared when, over
+/// a recent span, all of these hold — each rule rejects a benign shape:
+///
+/// 1. Warm-up is over: the isolate is `warmupSeconds` old by its own clock and
+///    `warmupGCs` GCs were seen; buckets before that are ignored
+///    (startup caches, JIT, module loading).
+/// 2. The span is at least `minSpanSeconds` and `minBuckets` buckets long, so
+///    one batch in flight or a periodic spike cannot fill it.
+/// 3. A full GC confirms the growth: the envelope at the last full GC is
+///    above the span's start by `minGrowthBytes` and `minGrowthFraction` of
+///    the heap, and that full GC came at least `minConfirmedShare` into the
+///    span. Between full GCs the scavenge floor also rises with promoted
+///    garbage (an LRU's evicted entries, a ring buffer's overwritten records,
+///    dropped batches); only a full GC that fails to free it shows it is
+///    live, and at most half the evidence may be unconfirmed. The relative
+///    bound keeps allocator noise of a large heap from counting.
+/// 4. The envelope rose in at least `minRisingFraction` of the bucket steps:
+///    a leak grows steadily, while a plateau, a sawtooth or noise leaves the
+///    envelope flat in most steps (for noise only ~ln(n)/n steps rise).
+/// 5. It is not slowing down: the Theil–Sen slope of the later half of the
+///    span is positive and at least `minLateToEarlySlope` of the earlier
+///    half's. A cache that filled up within the span decelerates; a leak keeps
+///    its pace (or accelerates, as when it starts late).
+/// 6. It is not converging over the isolate's life: the floor grew over the
+///    second half of its age at least `minHalfLifeGrowthRatio` times as much
+///    as over the quarter before (T/2…T against T/4…T/2). Growth like t^α
+///    gives 2^α at every age: linear growth 2 (more if it started late),
+///    logarithmic growth 1, converging growth less. The bound √2 asks for
+///    growth at least as fast as √t. Short spans cannot make this test: a
+///    logarithm looks straight over any short span.
+///
+/// Between full GCs the scavenge floor also carries promoted garbage; each
+/// floor is corrected by the rate the full GCs revealed (`PromotedGarbage`).
+///
+/// Several time scales (bucket widths) run side by side, so a fast leak is
+/// decided in seconds and one of a few MB an hour is still seen over hours,
+/// each with bounded memory.
+public struct TrendDetector: LeakDetector {
+    public static let name = "trend"
+
+    public struct Configuration: Sendable, Equatable {
+        public var warmupSeconds: Double = 10
+        public var warmupGCs: Int = 10
+        public var minSpanSeconds: Double = 10
+        public var minBuckets: Int = 6
+        /// Above the noise of the post-scavenge figure, which carries up to a
+        /// semi-space of survivors (a few MB on 64-bit V8).
+        public var minGrowthBytes: Int64 = 4 << 20
+        public var minGrowthFraction: Double = 0.10
+        public var minConfirmedShare: Double = 0.5
+        public var minRisingFraction: Double = 0.6
+        public var minLateToEarlySlope: Double = 0.5
+        /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).
+        public var minHalfLifeGrowthRatio: Double = 2.0.squareRoot()
+        /// Bucket widths of the time scales, finest first.
+        public var scaleSeconds: [Double] = [1, 8, 64, 512]
+        public var bucketsPerScale: Int = 64
+
+        public init() {}
+    }
+
+    public let heapLimit: Int64?
+    public let configuration: Configuration
+    private var scales: [HeapFloorSeries]
+    private var garbage = PromotedGarbage()
+    private var gcCount = 0
+    /// When warm-up ended: spans start no earlier.
+    private var analysisFromMs: Double?
+
+    public init(heapLimit: Int64? = nil, configuration: Configuration = Configuration()) {
+        self.heapLimit = heapLimit
+        self.configuration = configuration
+        scales = configuration.scaleSeconds.map {
+            HeapFloorSeries(widthMs: $0 * 1000, capacity: configuration.bucketsPerScale)
+        }
+    }
+
+    public mutating func observe(_ event: GCEvent) -> Verdict {
+        // Stamps beyond ~30,000 years are corrupt input, not time.
+        guard event.timeMs.isFinite, abs(event.timeMs) < 1e15 else { return .noLeak }
+        gcCount += 1
+        garbage.observe(event)
+        let sinceFull = garbage.since(event.timeMs)
+        var opened: [Bool] = []
+        for i in scales.indices {
+            opened.append(scales[i].add(
+                timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFull: sinceFull))
+        }
+        if analysisFromMs == nil, event.timeMs >= configuration.warmupSeconds * 1000, gcCount >= configuration.warmupGCs {
+            analysisFromMs = event.timeMs
+        }
+        guard let analysisFromMs else { return .noLeak }
+        for i in scales.indices {
+            // A verdict can only change when a bucket opens or a full GC confirms.
+            guard opened[i] || event.kind.isFull,
+                  let evidence = TrendEvidence.assess(
+                      scales[i], nowMs: event.timeMs, fromMs: analysisFromMs, garbage: garbage, configuration),
+                  !isConverging(nowMs: event.timeMs)
+            else { continue }
+            return .leak(finding(evidence, at: event))
+        }
+        return .noLeak
+    }
+
+    /// Rule 6, on the finest scale that reaches back to a quarter of the
+    /// isolate's age; an isolate watched since later is not judged by it.
+    private func isConverging(nowMs: Double) -> Bool {
+        let quarter = nowMs / 4
+        for series in scales {
+            let envelope = series.retainedEnvelope(garbage)
+            guard let q = series.retained(atMs: quarter, envelope: envelope),
+                  let h = series.retained(atMs: 2 * quarter, envelope: envelope),
+                  let now = envelope.last
+            else { continue }
+            return Double(now - h) < configuration.minHalfLifeGrowthRatio * Double(max(0, h - q))
+        }
+        return false
+    }
+
+    private func finding(_ evidence: TrendEvidence, at event: GCEvent) -> LeakFinding {
+        var reason = "heap floor grew \(ReasonFormat.megabytes(evidence.growth)) "
+            + "(\(ReasonFormat.megabytes(evidence.startFloor)) → \(ReasonFormat.megabytes(evidence.endFloor))) "
+            + "over \(evidence.fullGCs) full GC\(evidence.fullGCs == 1 ? "" : "s") "
+            + "in \(ReasonFormat.duration(evidence.spanSeconds)) (\(ReasonFormat.rate(evidence.slope))), "
+            + "rising in \(evidence.risingSteps) of \(evidence.steps) "
+            + "\(ReasonFormat.duration(evidence.bucketSeconds)) windows and not slowing"
+        let projection = ReasonFormat.projection(limit: heapLimit, used: evidence.endFloor, bytesPerSecond: evidence.slope)
+        if let projection { reason += "; " + projection.text }
+        return LeakFinding(
+            detector: Self.name, id: event.id, atMs: event.timeMs, reason: reason,
+            heapUsed: event.usedAfter, growthBytesPerSecond: evidence.slope,
+            heapLimit: projection == nil ? nil : heapLimit, secondsToLimit: projection?.seconds)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import MemWatchCore
+
+@Suite("TrendDetector on synthetic heap shapes")
+struct DetectTrendTests {
+    // MARK: leaks
+
+    @Test func steadyLeakIsFoundWithAnActionableReason() throws {
+        let heap = SyntheticHeap(live: { 20 + 2 * $0 })  // 2 MB/s
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 60))
+        #expect(finding.detector == "trend")
+        #expect(finding.id == heap.id)
+        // Not before warm-up (10 s) plus the shortest span (10 s).
+        #expect(finding.atMs >= 20_000)
+        #expect(finding.atMs <= 30_000)
+        let rate = try #require(finding.growthBytesPerSecond)
+        #expect(abs(rate - Double(mb(2))) < Double(mb(0.3)))
+        #expect(finding.reason.hasPrefix("heap floor grew "))
+        #expect(finding.reason.contains("full GC"))
+        #expect(finding.reason.contains("MB/min"))
+        #expect(finding.reason.contains("not slowing"))
+        #expect(finding.heapLimit == nil && finding.secondsToLimit == nil)
+    }
+
+    @Test func leakDecidesSoonerThanConsecutiveGrowth() throws {
+        let heap = SyntheticHeap(live: { 20 + 1 * $0 })
+        let trend = try #require(heap.firstLeak(TrendDetector(), seconds: 120))
+        let memwatch = try #require(heap.firstLeak(ConsecutiveGrowthDetector(), seconds: 120))
+        #expect(trend.atMs < memwatch.atMs)
+    }
+
+    @Test func slowLeakWithRareFullGCsIsFound() throws {
+        // 300 KB/s with a full GC every 30 s.
+        let heap = SyntheticHeap(live: { 30 + 0.3 * $0 }, promotedMBPerSecond: 0.2, fullGCEveryMs: 30_000, fullGCGarbageMB: 1000)
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 240))
+        #expect(finding.reason.contains("heap floor grew"))
+    }
+
+    @Test func leakThatStartsLateIsFound() throws {
+        let heap = SyntheticHeap(live: { 30 + max(0, $0 - 60) * 1.5 })
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 180))
+        #expect(finding.atMs > 60_000)
+        #expect(finding.atMs < 100_000)
+    }
+
+    @Test func projectionToTheHeapLimitIsExplained() throws {
+        let heap = SyntheticHeap(live: { 20 + 2 * $0 })
+        let limit = mb(2048)
+        let finding = try #require(heap.firstLeak(TrendDetector(heapLimit: limit), seconds: 60))
+        let rate = try #require(finding.growthBytesPerSecond)
+        let seconds = try #require(finding.secondsToLimit)
+        #expect(finding.heapLimit == limit)
+        // The projection starts from the retained floor, which is at most the heap now.
+        #expect(seconds >= Double(limit - finding.heapUsed) / rate - 1)
+        #expect(seconds <= Double(limit - mb(20)) / rate)
+        #expect(finding.reason.contains("at this rate the 2048 MB heap limit is reached in ~"))
+        #expect(finding.reason.hasSuffix("min"))
+    }
+
+    // MARK: benign shapes
+
+    @Test func warmUpThenFlatIsNotALeak() {
+        let heap = SyntheticHeap(live: { 10 + 80 * min($0, 8) / 8 })
+        #expect(heap.firstLeak(TrendDetector(), seconds: 120) == nil)
+    }
+
+    @Test func cacheThatFillsThenPlateausIsNotALeak() {
+        let heap = SyntheticHeap(live: { 10 + 4 * min($0, 15) })
+        #expect(heap.firstLeak(TrendDetector(), seconds: 120) == nil)
+    }
+
+    @Test func lruSawtoothIsNotALeak() {
+        // Bounded live set, lots of garbage promoted between full GCs.
+        let heap = SyntheticHeap(live: { 40 + 5 * sin($0) }, promotedMBPerSecond: 8, fullGCEveryMs: 9000, fullGCGarbageMB: 70)
+        #expect(heap.firstLeak(TrendDetector(), seconds: 180) == nil)
+    }
+
+    @Test func batchJobsBuildingAndDroppingWorkingSetsAreNotALeak() {
+        // Every 12 s a batch builds 90 MB over 4 s, then drops it.
+        let heap = SyntheticHeap(live: { t in
+            let phase = t.truncatingRemainder(dividingBy: 12)
+            return 25 + (phase < 4 ? 90 * phase / 4 : 0)
+        })
+        #expect(heap.firstLeak(TrendDetector(), seconds: 180) == nil)
+    }
+
+    @Test func logarithmicGrowthIsNotALeak() {
+        let heap = SyntheticHeap(live: { 10 + 15 * log(1 + $0 / 2) })
+        #expect(heap.firstLeak(TrendDetector(), seconds: 180) == nil)
+    }
+
+    @Test func convergingGrowthIsNotALeak() {
+        let heap = SyntheticHeap(live: { 20 + 60 * (1 - exp(-$0 / 12)) })
+        #expect(heap.firstLeak(TrendDetector(), seconds: 180) == nil)
+    }
+
+    @Test func periodicSpikesAreNotALeak() {
+        let heap = SyntheticHeap(live: { 30 + ($0.truncatingRemainder(dividingBy: 7) < 1 ? 50 : 0) })
+        #expect(heap.firstLeak(TrendDetector(), seconds: 180) == nil)
+    }
+
+    @Test func growthBelowTheAbsoluteMinimumIsNotALeak() {
+        // 3 MB over a minute on a 20 MB heap: below the 4 MB floor.
+        let heap = SyntheticHeap(live: { 20 + 0.05 * $0 }, promotedMBPerSecond: 0)
+        #expect(heap.firstLeak(TrendDetector(), seconds: 60) == nil)
+    }
+
+    @Test func risingScavengeFloorWithoutAFullGCIsNotALeakYet() {
+        // Promoted garbage only, and no full GC to tell it from a leak.
+        let heap = SyntheticHeap(live: { _ in 30 }, promotedMBPerSecond: 2, fullGCEveryMs: 1e9, fullGCGarbageMB: 1e9)
+        #expect(heap.firstLeak(TrendDetector(), seconds: 60) == nil)
+    }
+
+    @Test func corruptStampsAreIgnored() {
+        var detector = TrendDetector()
+        let id = IsolateID(pid: 1, isolate: 1)
+        for t in [Double.nan, .infinity, -.infinity, 1e300, -1e300] {
+            #expect(detector.observe(GCEvent(id: id, timeMs: t, kind: .markCompact, usedBefore: 1, usedAfter: 1)) == .noLeak)
+        }
+    }
+}

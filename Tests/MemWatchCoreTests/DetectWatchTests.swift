@@ -1,0 +1,92 @@
+import Testing
+@testable import MemWatchCore
+
+@Suite("LeakWatch, HeapLimitRule, HeapChart, formats")
+struct DetectWatchTests {
+    func event(_ id: IsolateID, _ ms: Double, _ kind: GCKind, _ usedMB: Double) -> GCEvent {
+        GCEvent(id: id, timeMs: ms, kind: kind, usedBefore: mb(usedMB + 3), usedAfter: mb(usedMB))
+    }
+
+    @Test func isolatesAreWatchedApartAndTheFirstLeakIsLatched() {
+        let main = IsolateID(pid: 10, isolate: 0x1)
+        let worker = IsolateID(pid: 10, isolate: 0x2)
+        var watch = LeakWatch(detector: .consecutiveGrowth)
+        var alerts: [WatchAlert] = []
+        for i in 0..<10 {
+            alerts += watch.observe(event(main, Double(i) * 1000, .markCompact, 50))
+            alerts += watch.observe(event(worker, Double(i) * 1000, .markCompact, 10 + Double(i)))
+            alerts += watch.observe(event(worker, Double(i) * 1000 + 500, .scavenge, 30))
+        }
+        #expect(alerts.count == 1)
+        guard case .leak(let finding) = alerts.first else {
+            Issue.record("expected a leak alert")
+            return
+        }
+        #expect(finding.id == worker)
+        #expect(finding.atMs == 5000)
+        #expect(watch.leaks == [finding])
+        let isolates = watch.isolates
+        #expect(isolates.map(\.id) == [main, worker])
+        #expect(isolates[0].leak == nil)
+        #expect(isolates[1].fullGCs == 10 && isolates[1].scavenges == 10 && isolates[1].gcs == 20)
+        #expect(isolates[1].peakUsed == mb(30))
+    }
+
+    @Test func heapLimitRuleFiresOnceOnAFullGCPastTheShare() {
+        let id = IsolateID(pid: 3, isolate: 0x3)
+        var watch = LeakWatch(detector: .trend, heapLimit: mb(100))
+        #expect(watch.observe(event(id, 1, .scavenge, 95)).isEmpty)  // scavenge: old garbage included
+        #expect(watch.observe(event(id, 2, .markCompact, 84)).isEmpty)
+        let alerts = watch.observe(event(id, 3, .markCompact, 86))
+        #expect(alerts.count == 1)
+        guard case .heapLimit(let breach) = alerts.first else {
+            Issue.record("expected a heap-limit alert")
+            return
+        }
+        #expect(breach.atMs == 3 && breach.heapUsed == mb(86) && breach.heapLimit == mb(100))
+        #expect(breach.reason == "heap after full GC is 86.0 MB, 86% of the 100 MB heap limit (threshold 85%)")
+        #expect(watch.observe(event(id, 4, .markCompact, 90)).isEmpty)
+    }
+
+    @Test func chartKeepsAFixedNumberOfBucketsOverAnyLength() {
+        var chart = HeapChart(capacity: 8, initialWidthMs: 100)
+        for i in 0..<10_000 {
+            chart.add(timeMs: Double(i) * 10, used: Int64(i))
+        }
+        #expect(chart.buckets.count <= 8)
+        #expect(chart.buckets.first??.low == 0)
+        #expect(chart.buckets.last??.high == 9999)
+        chart.add(timeMs: .nan, used: 1)
+        chart.add(timeMs: 1e300, used: 1)
+        #expect(chart.buckets.count <= 8)
+    }
+
+    @Test func floorTrendSpansTheTrace() throws {
+        let id = IsolateID(pid: 1, isolate: 1)
+        var watch = IsolateWatch(id: id, detector: TrendDetector())
+        for i in 0...600 {
+            _ = watch.observe(event(id, Double(i) * 100, .scavenge, 10 + Double(i) / 10))
+        }
+        let trend = try #require(watch.floorTrend)
+        #expect(trend.first == mb(10))
+        // The lowest of the last quarter: about 15 s before the end.
+        #expect(trend.last > mb(50) && trend.last <= mb(60))
+        let rate = try #require(trend.bytesPerSecond)
+        #expect(abs(rate - Double(mb(1))) < Double(mb(0.1)))
+    }
+
+    @Test func formatsAreFixedAndLocaleFree() {
+        #expect(ReasonFormat.megabytes(mb(48.25)) == "48.3 MB")
+        #expect(ReasonFormat.rate(Double(mb(68.9)) / 60) == "68.9 MB/min")
+        #expect(ReasonFormat.duration(42.4) == "42 s")
+        #expect(ReasonFormat.duration(29 * 60) == "29 min")
+        #expect(ReasonFormat.duration(5 * 3600) == "5.0 h")
+        #expect(ReasonFormat.fixed(-0.04, digits: 1) == "0.0")
+        #expect(ReasonFormat.fixed(-1.25, digits: 1) == "-1.3")
+        let p = ReasonFormat.projection(limit: mb(2048), used: mb(48), bytesPerSecond: Double(mb(2000)) / (29 * 60))
+        #expect(p?.text == "at this rate the 2048 MB heap limit is reached in ~29 min")
+        #expect(ReasonFormat.projection(limit: mb(10), used: mb(20), bytesPerSecond: 1)?.seconds == 0)
+        #expect(ReasonFormat.projection(limit: nil, used: 1, bytesPerSecond: 1) == nil)
+        #expect(ReasonFormat.projection(limit: mb(10), used: 1, bytesPerSecond: 0) == nil)
+    }
+}
