@@ -54,8 +54,10 @@ public final class SnapshotWatcher: Sendable {
                 directories.append(Directory(path: path, descriptor: descriptor, watch: watch))
                 continue
             }
-            let code = errno
+            var code = errno
             if descriptor >= 0 { close(descriptor) }
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK { code = ELOOP }
             // The app's cwd is a bonus; the snapshot directory is required.
             guard index == 0 else { continue }
             close(inotify)
@@ -108,19 +110,21 @@ public final class SnapshotWatcher: Sendable {
                 if errno == EINTR { continue }
                 return giveUp("cannot wait for the snapshot: poll failed (\(String(cString: strerror(errno))))", started)
             }
-            if fds[0].revents != 0, let result = drainEvents(&started) { return result }
+            if fds[0].revents != 0, let result = drainEvents(&started, process) { return result }
             if fds[1].revents != 0 {
                 // The kernel closes a dying process's files before its pidfd turns
                 // readable, so a last IN_CLOSE_WRITE is already queued: read it first.
-                if let result = drainEvents(&started) { return result }
-                return giveUp("pid \(pid) exited before writing a whole snapshot", started)
+                if let result = drainEvents(&started, process) { return result }
+                return giveUp(exitedReason, started)
             }
             if fds[2].revents != 0 { return giveUp("memwatchd stopped waiting for the snapshot", started) }
         }
     }
 
     /// Reads queued inotify events; a result once a matching file closed.
-    private func drainEvents(_ started: inout Set<Candidate>) -> SnapshotWatchResult? {
+    private var exitedReason: String { "pid \(pid) exited before writing a whole snapshot" }
+
+    private func drainEvents(_ started: inout Set<Candidate>, _ process: ProcessHandle) -> SnapshotWatchResult? {
         let bufferSize = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: bufferSize)
         while true {
@@ -143,7 +147,7 @@ public final class SnapshotWatcher: Sendable {
                 else { continue }
                 let candidate = Candidate(directory: directory, name: name)
                 if mask & UInt32(IN_CREATE) != 0 { started.insert(candidate) }
-                if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0, let result = inspect(candidate) {
+                if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0, let result = inspect(candidate, process) {
                     return result
                 }
             }
@@ -151,7 +155,7 @@ public final class SnapshotWatcher: Sendable {
     }
 
     /// A closed file: whole → written (made 0600); otherwise the writer gave up on it.
-    private func inspect(_ candidate: Candidate) -> SnapshotWatchResult? {
+    private func inspect(_ candidate: Candidate, _ process: ProcessHandle) -> SnapshotWatchResult? {
         let directory = directories[candidate.directory]
         let path = directory.path + "/" + candidate.name
         let fd = openat(directory.descriptor, candidate.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
@@ -164,8 +168,12 @@ public final class SnapshotWatcher: Sendable {
             return .failed(reason: "cannot read snapshot \(path): \(error)", partialFile: .left(path: path, reason: "unreadable"))
         }
         guard check == .whole else {
+            // A dying process's files are closed for it, a moment before its pidfd
+            // turns readable: say it died rather than that the file is odd.
+            var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
+            let exited = poll(&exit, 1, 1000) > 0
             return .failed(
-                reason: "snapshot file \(path) was closed \(check) (is the disk full?)",
+                reason: exited ? exitedReason : "snapshot file \(path) was closed \(check) (is the disk full?)",
                 partialFile: remove(candidate, bytes: Int64(info.st_size)))
         }
         // Snapshots hold every string in the heap: only their owner may read them.
