@@ -177,6 +177,51 @@ import Testing
         #expect(try reporter.store.managedSnapshots().map(\.path) == [secondPath])
     }
 
+    @Test func heapdumpStyleSnapshotInTheAppDirectoryIsFoundAndMadePrivate() async throws {
+        let state = try SnapshotTestState()
+        let appDirectory = state.path + "/app"
+        try FileManager.default.createDirectory(atPath: appDirectory, withIntermediateDirectories: false)
+        // Like the heapdump module: its own SIGUSR2 handler, a file in the cwd;
+        // written under another name, left world-readable, then renamed.
+        let app = try SnapshotTestNode.system.start([], script: """
+            process.chdir(\(String(reflecting: appDirectory)));
+            process.on('SIGUSR2', () => {
+              const fs = require('fs');
+              const written = require('v8').writeHeapSnapshot('in-progress.tmp');
+              fs.chmodSync(written, 0o644);
+              fs.renameSync(written, 'heapdump-12345.678.heapsnapshot');
+            });
+            """ + Self.app)
+        defer { app.kill() }
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
+        var request = try app.request()
+        request.appDirectory = appDirectory
+
+        let outcome = await taker.take(request)
+
+        let expected = appDirectory + "/heapdump-12345.678.heapsnapshot"
+        guard case let .written(path, _, _) = outcome else { Issue.record("got \(outcome)"); return }
+        #expect(path == expected)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        #expect(try EventStore(path: state.store).events(type: .snapshot).map(\.path) == [expected])
+    }
+
+    @Test func dryRunChecksEverythingAndSendsNothing() async throws {
+        let state = try SnapshotTestState()
+        let app = try SnapshotTestNode.system.start(
+            ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
+        defer { app.kill() }
+        let taker = SnapshotTaker(
+            snapshotDirectory: state.snapshots, reporter: try state.reporter(), signaller: DryRunSignaller())
+
+        let outcome = await taker.take(try app.request())
+
+        #expect(outcome == .skipped(.dryRun(pid: app.pid)))
+        #expect(!app.handle.hasExited)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots).isEmpty)
+        #expect(try EventStore(path: state.store).events().first?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
+    }
+
     @Test func eventsCommandOnAMissingStoreIsEmptyAndSucceeds() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-none-\(UUID())").path
         let json = try SnapshotTestBinary.run(["events", "--state-dir", missing, "--json"])
