@@ -1,0 +1,15 @@
+import Logging
+
+/// `--dry-run`: logs the signal it would send and sends nothing.
+public struct DryRunSignaller: ProcessSignaller {
+    let logger: Logger
+
+    public init(logger: Logger = Logger(label: "memwatchd.dry-run")) {
+        self.logger = logger
+    }
+
+    public func send(_ signal: Int32, to process: ProcessHandle) -> SignalDelivery {
+        logger.notice("dry run: would send signal \(signal) to pid \(process.pid)")
+        return .simulated
+    }
+}

@@ -1,0 +1,15 @@
+/// Sends signals to watched processes; behind a protocol so `--dry-run`
+/// can log instead of act.
+public protocol ProcessSignaller: Sendable {
+    func send(_ signal: Int32, to process: ProcessHandle) -> SignalDelivery
+}
+
+/// What became of a signal.
+public enum SignalDelivery: Sendable, Equatable {
+    case delivered
+    /// The process had exited: a normal case, not an error.
+    case processExited
+    /// Dry run: nothing was sent.
+    case simulated
+    case failed(errno: Int32)
+}

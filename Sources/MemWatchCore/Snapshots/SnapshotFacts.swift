@@ -1,0 +1,48 @@
+import Foundation
+
+/// Everything the snapshot guards look at, gathered at one moment, so the
+/// guards themselves stay a pure function that tests can drive with any values.
+public struct SnapshotFacts: Sendable, Equatable {
+    public var pid: Int32
+    /// `SigCgt` in `/proc/PID/status` has SIGUSR2 (`1 << 11`) set.
+    public var catchesSIGUSR2: Bool
+    /// `MemAvailable` from `/proc/meminfo`, bytes.
+    public var memAvailable: Int64
+    /// The process's cgroup limit minus its usage, when it has a limit.
+    public var cgroupRemaining: Int64?
+    /// V8 heap in use (after the last GC), bytes.
+    public var heapUsed: Int64
+    /// Free bytes (for an unprivileged user) on the snapshot directory's file system.
+    public var diskFree: Int64
+    public var snapshotDirectory: String
+    /// Managed snapshots still on disk, any order.
+    public var managedSnapshots: [ManagedSnapshot]
+    /// When the last snapshot of this process was taken, and how many were.
+    public var lastSnapshotOfProcess: Date?
+    public var snapshotsOfProcess: Int
+    public var now: Date
+
+    public init(
+        pid: Int32, catchesSIGUSR2: Bool, memAvailable: Int64, cgroupRemaining: Int64?,
+        heapUsed: Int64, diskFree: Int64, snapshotDirectory: String,
+        managedSnapshots: [ManagedSnapshot], lastSnapshotOfProcess: Date?, snapshotsOfProcess: Int,
+        now: Date
+    ) {
+        self.pid = pid
+        self.catchesSIGUSR2 = catchesSIGUSR2
+        self.memAvailable = memAvailable
+        self.cgroupRemaining = cgroupRemaining
+        self.heapUsed = heapUsed
+        self.diskFree = diskFree
+        self.snapshotDirectory = snapshotDirectory
+        self.managedSnapshots = managedSnapshots
+        self.lastSnapshotOfProcess = lastSnapshotOfProcess
+        self.snapshotsOfProcess = snapshotsOfProcess
+        self.now = now
+    }
+
+    /// SIGUSR2 is signal 12; `SigCgt` bit N-1 is signal N.
+    public static func catchesSIGUSR2(sigCgt: UInt64) -> Bool {
+        sigCgt & (1 << 11) != 0
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What the guards decided.
+public enum SnapshotDecision: Sendable, Equatable {
+    /// Take the snapshot, after deleting these managed snapshots (oldest
+    /// first) to stay within the budget.
+    case take(deletingFirst: [ManagedSnapshot])
+    case skip(SnapshotSkipReason)
+}
+
+/// The checks before sending SIGUSR2, in the order of issue 3. Pure: facts in,
+/// decision out, so every branch is tested without a process, a disk or a clock.
+public enum SnapshotGuards {
+    public static func evaluate(_ facts: SnapshotFacts, policy: SnapshotPolicy) -> SnapshotDecision {
+        // 1. SIGUSR2 kills a process that does not catch it.
+        guard facts.catchesSIGUSR2 else { return .skip(.doesNotCatchSIGUSR2(pid: facts.pid)) }
+
+        // 2. Writing the snapshot needs up to ~2x the heap in extra memory.
+        let memoryNeeded = Int64((Double(max(0, facts.heapUsed)) * policy.memoryHeadroomFactor).rounded(.up))
+        if facts.memAvailable < memoryNeeded || (facts.cgroupRemaining ?? .max) < memoryNeeded {
+            return .skip(.notEnoughMemory(
+                needed: memoryNeeded, memAvailable: facts.memAvailable,
+                cgroupRemaining: facts.cgroupRemaining, factor: policy.memoryHeadroomFactor))
+        }
+
+        // 3. Disk and budget. Only the budget deletes old snapshots; what that
+        // frees also counts as free disk since they share the directory.
+        let fileNeeded = policy.expectedSnapshotBytes(heapUsed: facts.heapUsed)
+        let oldestFirst = facts.managedSnapshots.sorted { ($0.time, $0.path) < ($1.time, $1.path) }
+        let managedBytes = oldestFirst.reduce(Int64(0)) { $0 + $1.bytes }
+        var keptBytes = managedBytes
+        var deleting: [ManagedSnapshot] = []
+        for snapshot in oldestFirst where keptBytes + fileNeeded > policy.maxSnapshotBytes {
+            deleting.append(snapshot)
+            keptBytes -= snapshot.bytes
+        }
+        if keptBytes + fileNeeded > policy.maxSnapshotBytes {
+            return .skip(.overBudget(
+                needed: fileNeeded, budget: policy.maxSnapshotBytes,
+                managedBytes: managedBytes, managedCount: oldestFirst.count))
+        }
+        let freedBytes = managedBytes - keptBytes
+        if facts.diskFree + freedBytes < fileNeeded {
+            return .skip(.notEnoughDisk(
+                needed: fileNeeded, free: facts.diskFree, directory: facts.snapshotDirectory))
+        }
+
+        // 4. Each snapshot pauses the app for seconds; a few per process tell the story.
+        if facts.snapshotsOfProcess >= policy.maxSnapshotsPerProcess {
+            return .skip(.perProcessLimitReached(
+                pid: facts.pid, count: facts.snapshotsOfProcess, limit: policy.maxSnapshotsPerProcess))
+        }
+        if let last = facts.lastSnapshotOfProcess, facts.now.timeIntervalSince(last) < policy.cooldown {
+            return .skip(.coolingDown(
+                pid: facts.pid, last: last, nextAllowed: last.addingTimeInterval(policy.cooldown), now: facts.now))
+        }
+        return .take(deletingFirst: deleting)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The limits a heap snapshot must respect; defaults from issue 3.
+public struct SnapshotPolicy: Sendable, Equatable {
+    /// MemAvailable and the cgroup's remaining room must each be at least this
+    /// many times the heap in use: V8 needs up to ~2x the heap while writing.
+    public var memoryHeadroomFactor: Double
+    /// Expected snapshot file size as a multiple of the heap in use
+    /// (a ~100 MB heap gave a 121 MB file; 1.5 leaves a margin).
+    public var diskFactor: Double
+    /// Total bytes of managed snapshots (`--max-snapshot-bytes`).
+    public var maxSnapshotBytes: Int64
+    /// Minimum time between two snapshots of one process.
+    public var cooldown: TimeInterval
+    /// Most snapshots taken of one process.
+    public var maxSnapshotsPerProcess: Int
+    /// Waiting for the file: `timeoutBase` plus `timeoutPerHeapByte` per byte of heap.
+    public var timeoutBase: TimeInterval
+    public var timeoutPerHeapByte: TimeInterval
+
+    public init(
+        memoryHeadroomFactor: Double = 2,
+        diskFactor: Double = 1.5,
+        maxSnapshotBytes: Int64 = 5 << 30,
+        cooldown: TimeInterval = 600,
+        maxSnapshotsPerProcess: Int = 3,
+        timeoutBase: TimeInterval = 30,
+        timeoutPerHeapByte: TimeInterval = 1.0 / Double(50 << 20)
+    ) {
+        self.memoryHeadroomFactor = memoryHeadroomFactor
+        self.diskFactor = diskFactor
+        self.maxSnapshotBytes = maxSnapshotBytes
+        self.cooldown = cooldown
+        self.maxSnapshotsPerProcess = maxSnapshotsPerProcess
+        self.timeoutBase = timeoutBase
+        self.timeoutPerHeapByte = timeoutPerHeapByte
+    }
+
+    /// How long to wait for a whole file from a heap of this size
+    /// (30 s + 1 s per 50 MB by default): writing is single-threaded and
+    /// slows down a lot when the machine swaps.
+    public func timeout(heapUsed: Int64) -> TimeInterval {
+        timeoutBase + Double(max(0, heapUsed)) * timeoutPerHeapByte
+    }
+
+    public func expectedSnapshotBytes(heapUsed: Int64) -> Int64 {
+        Int64((Double(max(0, heapUsed)) * diskFactor).rounded(.up))
+    }
+}

@@ -1,0 +1,35 @@
+/// What the caller knows when it asks for a snapshot: the process and the
+/// facts from /proc and the GC trace (ProcReader / CgroupMemory fill these).
+/// The taker adds the rest (disk, budget, history, clock).
+public struct SnapshotRequest: Sendable {
+    public var process: ProcessHandle
+    /// The isolate whose leak triggered the snapshot, as V8 prints it.
+    public var isolate: String?
+    /// V8 heap in use after the last GC, bytes.
+    public var heapUsed: Int64
+    public var rss: Int64?
+    public var catchesSIGUSR2: Bool
+    public var memAvailable: Int64
+    public var cgroupRemaining: Int64?
+    /// The app's cwd: where the heapdump module (and node without
+    /// `--diagnostic-dir`) writes its snapshot.
+    public var appDirectory: String?
+    /// Extra facts for the event, e.g. `trigger` or a worker-thread `note`.
+    public var details: [String: EventDetail]
+
+    public init(
+        process: ProcessHandle, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
+        catchesSIGUSR2: Bool, memAvailable: Int64, cgroupRemaining: Int64? = nil,
+        appDirectory: String? = nil, details: [String: EventDetail] = [:]
+    ) {
+        self.process = process
+        self.isolate = isolate
+        self.heapUsed = heapUsed
+        self.rss = rss
+        self.catchesSIGUSR2 = catchesSIGUSR2
+        self.memAvailable = memAvailable
+        self.cgroupRemaining = cgroupRemaining
+        self.appDirectory = appDirectory
+        self.details = details
+    }
+}

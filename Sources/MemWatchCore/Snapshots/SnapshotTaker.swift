@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The snapshot action: guards, SIGUSR2 through the pidfd, wait for the whole
+/// file, record and report. One snapshot at a time: the memory guard assumes
+/// no other snapshot is being written meanwhile.
+public actor SnapshotTaker {
+    public let snapshotDirectory: String
+    public let policy: SnapshotPolicy
+    public let reporter: EventReporter
+    public let signaller: any ProcessSignaller
+    private let now: @Sendable () -> Date
+    private let budget: SnapshotBudgetEnforcer
+    private var previous: Task<SnapshotOutcome, Never>?
+
+    /// `snapshotDirectory` must have passed `StateDirectory.prepareSnapshotDirectory`.
+    public init(
+        snapshotDirectory: String, policy: SnapshotPolicy = SnapshotPolicy(), reporter: EventReporter,
+        signaller: any ProcessSignaller = PidfdSignaller(), now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.snapshotDirectory = snapshotDirectory
+        self.policy = policy
+        self.reporter = reporter
+        self.signaller = signaller
+        self.now = now
+        self.budget = SnapshotBudgetEnforcer(reporter: reporter, maxSnapshotBytes: policy.maxSnapshotBytes)
+    }
+
+    /// Takes a snapshot of `request.process` if the guards allow; records a
+    /// `snapshot`, `snapshot-skipped` or `snapshot-failed` event either way.
+    public func take(_ request: SnapshotRequest) async -> SnapshotOutcome {
+        let before = previous
+        let task = Task { [self] in
+            _ = await before?.value
+            return await perform(request)
+        }
+        previous = task
+        return await task.value
+    }
+
+    /// The guards' inputs at this moment: the request's facts plus disk, budget and history.
+    public func facts(for request: SnapshotRequest) -> SnapshotFacts {
+        let pid = request.process.pid
+        let history = (try? reporter.store.snapshotHistory(pid: pid, since: request.process.since)) ?? (count: 0, last: nil)
+        return SnapshotFacts(
+            pid: pid, catchesSIGUSR2: request.catchesSIGUSR2, memAvailable: request.memAvailable,
+            cgroupRemaining: request.cgroupRemaining, heapUsed: request.heapUsed,
+            diskFree: DiskSpace.available(at: snapshotDirectory) ?? 0, snapshotDirectory: snapshotDirectory,
+            managedSnapshots: budget.existingManagedSnapshots(), lastSnapshotOfProcess: history.last,
+            snapshotsOfProcess: history.count, now: now())
+    }
+
+    private func perform(_ request: SnapshotRequest) async -> SnapshotOutcome {
+        let process = request.process
+        if process.hasExited { return skipped(.processExited(pid: process.pid), request) }
+        switch SnapshotGuards.evaluate(facts(for: request), policy: policy) {
+        case let .skip(reason):
+            return skipped(reason, request)
+        case let .take(deletingFirst):
+            budget.delete(deletingFirst, now: now())
+        }
+
+        let watcher: SnapshotWatcher
+        do {
+            watcher = try SnapshotWatcher(
+                pid: process.pid, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
+        } catch {
+            return failed(error.description, .noFile, request)
+        }
+        let start = ContinuousClock.now
+        switch signaller.send(SIGUSR2, to: process) {
+        case .delivered: break
+        case .processExited: return skipped(.processExited(pid: process.pid), request)
+        case .simulated: return skipped(.dryRun(pid: process.pid), request)
+        case let .failed(code):
+            return failed("cannot send SIGUSR2 to pid \(process.pid): \(String(cString: strerror(code)))", .noFile, request)
+        }
+
+        switch await watcher.wait(for: process, timeout: policy.timeout(heapUsed: request.heapUsed)) {
+        case let .written(path, bytes):
+            let elapsed = start.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            reporter.report(event(.snapshot, request, path: path, bytes: bytes, seconds: seconds))
+            return .written(path: path, bytes: bytes, seconds: seconds)
+        case let .failed(reason, partial):
+            return failed(reason, partial, request)
+        }
+    }
+
+    private func skipped(_ reason: SnapshotSkipReason, _ request: SnapshotRequest) -> SnapshotOutcome {
+        var event = event(.snapshotSkipped, request, reason: reason.description)
+        event.details["skip"] = .string(reason.code)
+        reporter.report(event)
+        return .skipped(reason)
+    }
+
+    private func failed(_ reason: String, _ partial: PartialSnapshotFate, _ request: SnapshotRequest) -> SnapshotOutcome {
+        var event = event(.snapshotFailed, request, reason: "\(reason); \(partial)")
+        switch partial {
+        case .noFile: event.details["partial_file"] = .string("none")
+        case let .deleted(path, bytes):
+            event.details["partial_file"] = .string("deleted")
+            event.details["partial_path"] = .string(path)
+            event.details["partial_bytes"] = .int(bytes)
+        case let .left(path, _):
+            event.details["partial_file"] = .string("left")
+            event.details["partial_path"] = .string(path)
+        }
+        reporter.report(event)
+        return .failed(reason: reason, partialFile: partial)
+    }
+
+    private func event(
+        _ type: EventType, _ request: SnapshotRequest, reason: String? = nil,
+        path: String? = nil, bytes: Int64? = nil, seconds: Double? = nil
+    ) -> MemWatchEvent {
+        MemWatchEvent(
+            time: now(), type: type, pid: request.process.pid, isolate: request.isolate, reason: reason,
+            path: path, bytes: bytes, seconds: seconds, heapUsed: request.heapUsed, rss: request.rss,
+            details: request.details)
+    }
+}

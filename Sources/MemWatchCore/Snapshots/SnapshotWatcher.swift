@@ -1,0 +1,216 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Waits for the heap snapshot a process writes after SIGUSR2: inotify on the
+/// snapshot directory (and the app's cwd, where the heapdump module and node
+/// without `--diagnostic-dir` write), until a matching file is closed whole,
+/// the process exits, or the timeout passes.
+///
+/// Create it *before* sending the signal so the file's creation is not missed.
+/// Directories are opened with `O_NOFOLLOW` and files inside them by `openat`
+/// with `O_NOFOLLOW`: a symlink is never followed into or out of them.
+public final class SnapshotWatcher: Sendable {
+    struct Directory: Sendable {
+        let path: String
+        let descriptor: Int32
+        let watch: Int32
+    }
+
+    struct Candidate: Hashable {
+        let directory: Int
+        let name: String
+    }
+
+    public let pid: Int32
+    private let inotify: Int32
+    /// A pipe written on task cancellation to wake the waiting thread.
+    private let cancellation: (read: Int32, write: Int32)
+    private let directories: [Directory]
+
+    public init(pid: Int32, snapshotDirectory: String, appDirectory: String? = nil) throws(SnapshotWatchError) {
+        self.pid = pid
+        inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        guard inotify >= 0 else { throw .cannotWatch(path: snapshotDirectory, errno: errno) }
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else {
+            close(inotify)
+            throw .cannotWatch(path: snapshotDirectory, errno: errno)
+        }
+        for end in pipeEnds {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        }
+        cancellation = (pipeEnds[0], pipeEnds[1])
+        var directories: [Directory] = []
+        var paths = [snapshotDirectory]
+        if let appDirectory, appDirectory != snapshotDirectory { paths.append(appDirectory) }
+        for (index, path) in paths.enumerated() {
+            let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let watch = descriptor < 0 ? -1 : inotify_add_watch(
+                inotify, path, UInt32(IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DONT_FOLLOW | IN_ONLYDIR))
+            if descriptor >= 0, watch >= 0 {
+                directories.append(Directory(path: path, descriptor: descriptor, watch: watch))
+                continue
+            }
+            var code = errno
+            if descriptor >= 0 { close(descriptor) }
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK { code = ELOOP }
+            // The app's cwd is a bonus; the snapshot directory is required.
+            guard index == 0 else { continue }
+            close(inotify)
+            close(cancellation.read)
+            close(cancellation.write)
+            throw code == ELOOP ? .symlink(path: path) : .cannotWatch(path: path, errno: code)
+        }
+        self.directories = directories
+    }
+
+    deinit {
+        for directory in directories { close(directory.descriptor) }
+        close(inotify)
+        close(cancellation.read)
+        close(cancellation.write)
+    }
+
+    /// Blocks a dedicated thread (not the cooperative pool) until the file is
+    /// whole, `process` exits, `timeout` seconds pass or the task is cancelled.
+    public func wait(for process: ProcessHandle, timeout: TimeInterval) async -> SnapshotWatchResult {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(returning: self.blockingWait(for: process, timeout: timeout))
+                }
+            }
+        } onCancel: {
+            var byte: UInt8 = 1
+            _ = write(cancellation.write, &byte, 1)
+        }
+    }
+
+    func blockingWait(for process: ProcessHandle, timeout: TimeInterval) -> SnapshotWatchResult {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+        var started: Set<Candidate> = []
+        while true {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            if remaining <= .zero {
+                return giveUp(
+                    "no whole snapshot from pid \(pid) after \(HumanReadable.seconds(timeout)) (timeout)", started)
+            }
+            var fds = [
+                pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: cancellation.read, events: Int16(POLLIN), revents: 0),
+            ]
+            let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
+            let ready = poll(&fds, 3, Int32(clamping: milliseconds))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return giveUp("cannot wait for the snapshot: poll failed (\(String(cString: strerror(errno))))", started)
+            }
+            if fds[0].revents != 0, let result = drainEvents(&started, process) { return result }
+            if fds[1].revents != 0 {
+                // The kernel closes a dying process's files before its pidfd turns
+                // readable, so a last IN_CLOSE_WRITE is already queued: read it first.
+                if let result = drainEvents(&started, process) { return result }
+                return giveUp(exitedReason, started)
+            }
+            if fds[2].revents != 0 { return giveUp("memwatchd stopped waiting for the snapshot", started) }
+        }
+    }
+
+    /// Reads queued inotify events; a result once a matching file closed.
+    private var exitedReason: String { "pid \(pid) exited before writing a whole snapshot" }
+
+    private func drainEvents(_ started: inout Set<Candidate>, _ process: ProcessHandle) -> SnapshotWatchResult? {
+        let bufferSize = 64 * 1024
+        var buffer = [UInt8](repeating: 0, count: bufferSize)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress!, bufferSize) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            var offset = 0
+            let headerSize = MemoryLayout<inotify_event>.size
+            while offset + headerSize <= count {
+                let (watch, mask, nameLength) = buffer.withUnsafeBytes { raw in
+                    (raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                     raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                     Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)))
+                }
+                let nameBytes = buffer[(offset + headerSize)..<(offset + headerSize + nameLength)]
+                let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+                offset += headerSize + nameLength
+                guard let directory = directories.firstIndex(where: { $0.watch == watch }),
+                      SnapshotFileName.isSignalSnapshot(name, pid: pid) || SnapshotFileName.isHeapdumpSnapshot(name)
+                else { continue }
+                let candidate = Candidate(directory: directory, name: name)
+                if mask & UInt32(IN_CREATE) != 0 { started.insert(candidate) }
+                if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0, let result = inspect(candidate, process) {
+                    return result
+                }
+            }
+        }
+    }
+
+    /// A closed file: whole → written (made 0600); otherwise the writer gave up on it.
+    private func inspect(_ candidate: Candidate, _ process: ProcessHandle) -> SnapshotWatchResult? {
+        let directory = directories[candidate.directory]
+        let path = directory.path + "/" + candidate.name
+        let fd = openat(directory.descriptor, candidate.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }  // a symlink (ELOOP) or already gone: not ours
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let check: SnapshotFileCheck.Result
+        do { check = try SnapshotFileCheck.check(descriptor: fd) } catch {
+            return .failed(reason: "cannot read snapshot \(path): \(error)", partialFile: .left(path: path, reason: "unreadable"))
+        }
+        guard check == .whole else {
+            // A dying process's files are closed for it, a moment before its pidfd
+            // turns readable: say it died rather than that the file is odd.
+            var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
+            let exited = poll(&exit, 1, 1000) > 0
+            return .failed(
+                reason: exited ? exitedReason : "snapshot file \(path) was closed \(check) (is the disk full?)",
+                partialFile: remove(candidate, bytes: Int64(info.st_size)))
+        }
+        // Snapshots hold every string in the heap: only their owner may read them.
+        if info.st_mode & 0o7777 != 0o600 { fchmod(fd, 0o600) }
+        return .written(path: path, bytes: Int64(info.st_size))
+    }
+
+    private func giveUp(_ reason: String, _ started: Set<Candidate>) -> SnapshotWatchResult {
+        var fate = PartialSnapshotFate.noFile
+        for candidate in started {
+            var info = stat()
+            let directory = directories[candidate.directory]
+            guard fstatat(directory.descriptor, candidate.name, &info, AT_SYMLINK_NOFOLLOW) == 0,
+                  info.st_mode & S_IFMT == S_IFREG else { continue }
+            fate = remove(candidate, bytes: Int64(info.st_size))
+        }
+        return .failed(reason: reason, partialFile: fate)
+    }
+
+    private func remove(_ candidate: Candidate, bytes: Int64) -> PartialSnapshotFate {
+        let directory = directories[candidate.directory]
+        let path = directory.path + "/" + candidate.name
+        if unlinkat(directory.descriptor, candidate.name, 0) == 0 { return .deleted(path: path, bytes: bytes) }
+        return .left(path: path, reason: String(cString: strerror(errno)))
+    }
+}
+
+public enum SnapshotWatchError: Error, Equatable, CustomStringConvertible {
+    case symlink(path: String)
+    case cannotWatch(path: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case let .symlink(path):
+            "snapshot directory \(path) is a symbolic link; memwatchd never follows a symlink into it"
+        case let .cannotWatch(path, code):
+            "cannot watch snapshot directory \(path): \(String(cString: strerror(code)))"
+        }
+    }
+}

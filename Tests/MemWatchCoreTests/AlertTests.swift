@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import MemWatchCore
+
+@Suite struct AlertTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func humanSizesAndDurations() {
+        #expect(HumanReadable.bytes(512) == "512 B")
+        #expect(HumanReadable.bytes(Int64(48.2 * 1048576)) == "48.2 MB")
+        #expect(HumanReadable.bytes(121 << 20) == "121 MB")
+        #expect(HumanReadable.bytes(5 << 30) == "5.0 GB")
+        #expect(HumanReadable.seconds(2.3) == "2.3 s")
+        #expect(HumanReadable.seconds(42) == "42 s")
+        #expect(HumanReadable.seconds(408) == "6m 48s")
+        #expect(HumanReadable.seconds(3900) == "1h 05m")
+    }
+
+    @Test func leakAndSnapshotLinesReadAsTheIssueShowsThem() {
+        let finding = LeakFinding(
+            detector: "trend", id: IsolateID(pid: 4242, isolate: 0x5f1e3c0), atMs: 42_000,
+            reason: "heap floor grew 48.2 MB over 7 full GCs in 42 s", heapUsed: 1)
+        #expect(Alert(event: .leak(finding, time: Self.t0)).message
+            == "leak in pid 4242 (isolate 0x5f1e3c0): heap floor grew 48.2 MB over 7 full GCs in 42 s")
+        let snapshot = MemWatchEvent(
+            time: Self.t0, type: .snapshot, pid: 4242,
+            path: "/var/lib/memwatchd/snapshots/Heap.20261125.191837.4242.0.001.heapsnapshot",
+            bytes: 121 << 20, seconds: 2.3)
+        #expect(Alert(event: snapshot).message
+            == "heap snapshot written: /var/lib/memwatchd/snapshots/Heap.20261125.191837.4242.0.001.heapsnapshot (121 MB, 2.3 s)")
+        let skipped = MemWatchEvent(
+            time: Self.t0, type: .snapshotSkipped, pid: 4242,
+            reason: SnapshotSkipReason.doesNotCatchSIGUSR2(pid: 4242).description)
+        #expect(Alert(event: skipped).message.hasPrefix("heap snapshot of pid 4242 skipped: pid 4242 does not catch SIGUSR2"))
+        #expect(Alert(event: skipped).priority == .notice)
+        #expect(Alert(event: .leak(finding, time: Self.t0)).priority == .warning)
+    }
+
+    @Test func stderrSinkWritesOnePrefixedLinePerAlert() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let sink = StderrAlertSink(descriptor: fds[1])
+        let failed = MemWatchEvent(time: Self.t0, type: .snapshotFailed, pid: 9, reason: "pid 9 exited while writing")
+        sink.emit(Alert(event: failed))
+        sink.emit(Alert(event: MemWatchEvent(time: Self.t0, type: .exit, pid: 9, reason: "exit status 0")))
+        StderrAlertSink(minimumPriority: .warning, descriptor: fds[1])
+            .emit(Alert(event: MemWatchEvent(time: Self.t0, type: .exit, pid: 9, reason: "quiet")))
+        close(fds[1])
+        let output = String(decoding: FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
+        #expect(output == """
+            memwatchd: heap snapshot of pid 9 failed: pid 9 exited while writing
+            memwatchd: exit in pid 9: exit status 0
+
+            """)
+    }
+}
