@@ -26,7 +26,7 @@ struct SuperviseHarnessCommand: AsyncParsableCommand {
     @Option(help: "auto, pipe or pty.")
     var terminal: String = "auto"
 
-    @Option(help: "Append one line 'pid isolate' per GC trace record to this file.")
+    @Option(help: "Append one line 'pid isolate' per GC to this file.")
     var recordsOut: String?
 
     @Argument(parsing: .postTerminator)
@@ -59,10 +59,7 @@ struct SuperviseHarnessCommand: AsyncParsableCommand {
         let records = Task {
             var lines = ""
             for await record in supervisor.traceRecords {
-                switch record {
-                case .gc(let event): lines += "\(event.id.pid) \(event.id.isolateHex)\n"
-                case .traceOnly(let id): lines += "\(id.pid) \(id.isolateHex)\n"
-                }
+                if case .gc(let event) = record { lines += "\(event.id.pid) \(event.id.isolateHex)\n" }
             }
             if let recordsOut { try? lines.write(toFile: recordsOut, atomically: true, encoding: .utf8) }
         }

@@ -19,7 +19,8 @@ import Testing
             ("Enter name: ", false),          // a prompt: partial line
             (node22, true),                    // trace right after it, same physical line
             ("[12:0xzz] not a trace\n", false),
-            ("[42:0xabc] 7 ms: looks close but no sizes\n", false),
+            ("[42: 0xabc] 7 ms: close, but not V8's prefix\n", false),
+            ("[7]\n", false),
             ("progress [=====>    ] 45%\r", false),
             (node20, true),
             ("[", false), ("1234", false), (":0x", false), ("\n", false),
