@@ -186,6 +186,27 @@ import Testing
         #expect(run.status == 0)
     }
 
+    /// stdin a terminal, stdout a pipe: the app runs in its own process
+    /// group, which must own the terminal or reading stdin would stop it.
+    @Test func appReadsTheTerminalInPipeMode() throws {
+        let dir = try TemporaryDirectory()
+        let app = try dir.write("read.js", "process.stdin.once('data', d => { console.log('read:' + d.toString().trim() + ' tty=' + process.stdin.isTTY); process.exit(0); });")
+        let command = "'\(Self.binary)' _supervise --state-dir '\(dir.path)' -- node '\(app)' | cat"
+        let run = try Harness.run(["sh", "-c", "(sleep 1; printf 'hello\\n') | script -qec \"\(command)\" /dev/null"], direct: true)
+        #expect(String(decoding: run.stdout, as: UTF8.self).contains("read:hello tty=true"))
+    }
+
+    /// stdin and stdout terminals: keys go through memwatchd's raw terminal
+    /// into the app's pty.
+    @Test func appReadsItsPty() throws {
+        let dir = try TemporaryDirectory()
+        let app = try dir.write("read.js", "process.stdin.once('data', d => { console.log('read:' + d.toString().trim() + ' tty=' + process.stdin.isTTY); process.exit(0); });")
+        let command = "'\(Self.binary)' _supervise --state-dir '\(dir.path)' -- node '\(app)'"
+        let run = try Harness.run(["sh", "-c", "(sleep 1; printf 'hello\\n') | script -qec \"\(command)\" /dev/null"], direct: true)
+        #expect(String(decoding: run.stdout, as: UTF8.self).contains("read:hello tty=true\r\n"))
+        #expect(run.status == 0)
+    }
+
     @Test func pipeModeWhenStdoutIsNotATerminal() throws {
         let dir = try TemporaryDirectory()
         let run = try Harness.run(["node", "-e", "console.log(`isTTY=${!!process.stdout.isTTY}`)"], stateDir: dir.path)

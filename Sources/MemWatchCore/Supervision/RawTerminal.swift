@@ -18,9 +18,9 @@ public final class RawTerminal: Sendable {
         self.fd = fd
         self.saved = settings
         var raw = settings
+        // Output processing goes too: the app's pty already turned "\n" into
+        // "\r\n". (memwatchd's own stderr lines on this terminal need "\r\n".)
         cfmakeraw(&raw)
-        // Keep output processing: memwatchd's own lines on stderr still need "\n" → "\r\n".
-        raw.c_oflag = settings.c_oflag
         tcsetattr(fd, TCSAFLUSH, &raw)
     }
 
