@@ -17,7 +17,13 @@ public struct HeapSnapshotReadOptions: Sendable {
 public enum HeapSnapshotReader {
     public static func read(path: String, options: HeapSnapshotReadOptions = .init(),
                             progress: HeapProgress? = nil) throws -> HeapGraph {
-        let input = try HeapSnapshotTokenizer(path: path)
+        try read(path: path, options: options, progress: progress, chunkSize: 8 << 20)
+    }
+
+    /// `chunkSize` is a parameter so tests can make every token straddle a chunk boundary.
+    static func read(path: String, options: HeapSnapshotReadOptions, progress: HeapProgress?,
+                     chunkSize: Int) throws -> HeapGraph {
+        let input = try HeapSnapshotTokenizer(path: path, chunkSize: chunkSize)
         if let progress {
             progress.begin(phase: "reading")
             let total = input.fileSize

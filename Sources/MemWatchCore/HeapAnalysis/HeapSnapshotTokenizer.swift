@@ -38,7 +38,7 @@ final class HeapSnapshotTokenizer {
         }
         var info = stat()
         fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        capacity = max(chunkSize, 4096)
+        capacity = max(chunkSize, 128)
         base = .allocate(capacity: capacity + 1)
         base[0] = 0
     }
@@ -330,16 +330,20 @@ final class HeapSnapshotTokenizer {
                 value = value &* 10 &+ Int(digit)
                 p += 1
             }
+            let digits = digitsStart.distance(to: p)
+            if digits > 18 {
+                pos = base.distance(to: start)
+                throw failure(expected: "a number that fits 64 bits in \(what)")
+            }
             if p == limit && !atEOF {
                 // The number may continue in the next chunk: read it again after refilling.
                 pos = base.distance(to: start)
                 try fill(atLeast: end - pos + 64)
                 continue
             }
-            let digits = digitsStart.distance(to: p)
-            if digits == 0 || digits > 18 {
+            if digits == 0 {
                 pos = base.distance(to: start)
-                throw failure(expected: digits == 0 ? "a number in \(what)" : "a number that fits 64 bits in \(what)")
+                throw failure(expected: "a number in \(what)")
             }
             sink.put(negative ? -value : value)
             pos = base.distance(to: p)
