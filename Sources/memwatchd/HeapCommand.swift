@@ -7,7 +7,7 @@ struct HeapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heap",
         abstract: "Analyse V8 heap snapshots: summary, diff, retainers, leaks.",
-        subcommands: [HeapSummaryCommand.self, HeapDiffCommand.self]
+        subcommands: [HeapSummaryCommand.self, HeapDiffCommand.self, HeapRetainersCommand.self, HeapLeaksCommand.self]
     )
 }
 

@@ -28,6 +28,15 @@ public struct HeapStringStore: Sendable {
         }
     }
 
+    /// True when the entry is a non-empty run of ASCII digits (an index written as a name).
+    public func isDigits(_ index: Int) -> Bool {
+        guard index >= 0 && index < count, offsets[index + 1] > offsets[index] else { return false }
+        for i in offsets[index]..<offsets[index + 1] where bytes[i] < UInt8(ascii: "0") || bytes[i] > UInt8(ascii: "9") {
+            return false
+        }
+        return true
+    }
+
     /// Index of the first entry equal to `text`, or nil.
     public func firstIndex(of text: String) -> Int? {
         let target = Array(text.utf8)
