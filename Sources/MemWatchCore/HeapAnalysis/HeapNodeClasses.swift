@@ -1,0 +1,73 @@
+/// Groups nodes the way DevTools' Summary view does: objects and native nodes by their
+/// constructor name, everything else by category — `(closure)`, `(string)` (all string
+/// representations), `(array)`, `(compiled code)`, `(system)` (hidden objects and shapes),
+/// `(regexp)`, `(number)`, ...
+public struct HeapNodeClasses: Sendable {
+    /// Dense class id of every node.
+    public let classOfNode: [Int32]
+    /// Class name by class id.
+    public let names: [String]
+
+    public init(graph: HeapGraph) {
+        let types = graph.types
+        var names: [String] = []
+        var categoryOfType = [Int32](repeating: -1, count: graph.meta.nodeTypes.count)
+        var categoryByName: [String: Int32] = [:]
+        for (code, typeName) in graph.meta.nodeTypes.enumerated() where code != types.object && code != types.native {
+            let name = Self.categoryName(typeCode: code, typeName: typeName, types: types)
+            if let existing = categoryByName[name] {
+                categoryOfType[code] = existing
+            } else {
+                let id = Int32(names.count)
+                names.append(name)
+                categoryByName[name] = id
+                categoryOfType[code] = id
+            }
+        }
+        var classOfString = [Int32](repeating: -1, count: graph.strings.count)
+        var classOfNode = [Int32](repeating: 0, count: graph.nodeCount)
+        let nodeTypes = graph.nodeTypes
+        let nodeNames = graph.nodeNames
+        let object = types.object, native = types.native
+        for node in 0..<graph.nodeCount {
+            let type = Int(nodeTypes[node])
+            if type == object || type == native {
+                let nameIndex = Int(nodeNames[node])
+                var id = classOfString[nameIndex]
+                if id < 0 {
+                    id = Int32(names.count)
+                    names.append(graph.strings[nameIndex])
+                    classOfString[nameIndex] = id
+                }
+                classOfNode[node] = id
+            } else {
+                classOfNode[node] = categoryOfType[type]
+            }
+        }
+        self.classOfNode = classOfNode
+        self.names = names
+    }
+
+    static func categoryName(typeCode: Int, typeName: String, types: HeapTypeCodes) -> String {
+        switch typeCode {
+        case types.hidden, types.objectShape: return "(system)"
+        case types.string, types.consString, types.slicedString: return "(string)"
+        case types.code: return "(compiled code)"
+        case types.closure: return "(closure)"
+        case types.array: return "(array)"
+        case types.regexp: return "(regexp)"
+        case types.number: return "(number)"
+        default: return "(\(typeName))"
+        }
+    }
+
+    public var count: Int { names.count }
+
+    public func name(of node: Int) -> String { names[Int(classOfNode[node])] }
+
+    /// DevTools leaves out empty non-native nodes (the synthetic roots, for instance).
+    @inline(__always)
+    static func isCounted(_ graph: HeapGraph, _ node: Int) -> Bool {
+        graph.nodeSelfSizes[node] != 0 || Int(graph.nodeTypes[node]) == graph.types.native
+    }
+}
