@@ -5,8 +5,11 @@
 public struct LeakWatch: Sendable {
     public let detector: DetectorKind
     public let heapLimit: Int64?
+    private let heapLimitShare: Double
     private let heapLimitRule: HeapLimitRule?
     private var watches: [IsolateID: IsolateWatch] = [:]
+    /// Heap limits known per process (the preload's report), over `heapLimit`.
+    private var processHeapLimits: [Int32: Int64] = [:]
 
     /// - Parameters:
     ///   - heapLimit: the isolates' heap limit in bytes when known (e.g.
@@ -16,6 +19,7 @@ public struct LeakWatch: Sendable {
     public init(detector: DetectorKind = .trend, heapLimit: Int64? = nil, heapLimitShare: Double = 0.85) {
         self.detector = detector
         self.heapLimit = heapLimit
+        self.heapLimitShare = heapLimitShare
         heapLimitRule = heapLimit.map { HeapLimitRule(heapLimit: $0, share: heapLimitShare) }
     }
 
@@ -24,9 +28,16 @@ public struct LeakWatch: Sendable {
     public mutating func observe(_ event: GCEvent) -> [WatchAlert] {
         let id = event.id
         if watches[id] == nil {
-            watches[id] = IsolateWatch(id: id, detector: detector.make(heapLimit: heapLimit), heapLimitRule: heapLimitRule)
+            let limit = processHeapLimits[id.pid] ?? heapLimit
+            let rule = processHeapLimits[id.pid].map { HeapLimitRule(heapLimit: $0, share: heapLimitShare) } ?? heapLimitRule
+            watches[id] = IsolateWatch(id: id, detector: detector.make(heapLimit: limit), heapLimitRule: rule)
         }
         return watches[id]!.observe(event)
+    }
+
+    /// Sets the heap limit of one process's isolates first seen from now on.
+    public mutating func setHeapLimit(_ bytes: Int64, forPID pid: Int32) {
+        processHeapLimits[pid] = bytes
     }
 
     /// Stops tracking an isolate (its process exited), freeing its state.

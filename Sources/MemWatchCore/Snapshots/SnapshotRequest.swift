@@ -14,13 +14,16 @@ public struct SnapshotRequest: Sendable {
     /// The app's cwd: where the heapdump module (and node without
     /// `--diagnostic-dir`) writes its snapshot.
     public var appDirectory: String?
+    /// The heap nears its limit: the process may die of OOM within seconds,
+    /// so the per-process cooldown does not hold this snapshot back.
+    public var urgent: Bool
     /// Extra facts for the event, e.g. `trigger` or a worker-thread `note`.
     public var details: [String: EventDetail]
 
     public init(
         process: ProcessHandle, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
         catchesSIGUSR2: Bool, memAvailable: Int64, cgroupRemaining: Int64? = nil,
-        appDirectory: String? = nil, details: [String: EventDetail] = [:]
+        appDirectory: String? = nil, urgent: Bool = false, details: [String: EventDetail] = [:]
     ) {
         self.process = process
         self.isolate = isolate
@@ -30,6 +33,7 @@ public struct SnapshotRequest: Sendable {
         self.memAvailable = memAvailable
         self.cgroupRemaining = cgroupRemaining
         self.appDirectory = appDirectory
+        self.urgent = urgent
         self.details = details
     }
 }

@@ -48,7 +48,8 @@ public actor SnapshotTaker {
             pid: pid, catchesSIGUSR2: request.catchesSIGUSR2, memAvailable: request.memAvailable,
             cgroupRemaining: request.cgroupRemaining, heapUsed: request.heapUsed,
             diskFree: DiskSpace.available(at: snapshotDirectory) ?? 0, snapshotDirectory: snapshotDirectory,
-            managedSnapshots: budget.existingManagedSnapshots(), lastSnapshotOfProcess: history.last,
+            managedSnapshots: budget.existingManagedSnapshots(),
+            lastSnapshotOfProcess: request.urgent ? nil : history.last,
             snapshotsOfProcess: history.count, now: now())
     }
 

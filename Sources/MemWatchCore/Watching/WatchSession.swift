@@ -1,0 +1,137 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Watches node processes through their GC trace and /proc: feeds every GC to
+/// the per-isolate detectors, records what they decide, and answers a leak or
+/// a heap nearing its limit with a guarded heap snapshot.
+///
+/// The same session serves `memwatchd run` (trace from the child's stdout)
+/// and, later, `attach` and the daemon (trace from a log or the journal).
+public actor WatchSession {
+    public struct Options: Sendable {
+        public var detector: DetectorKind = .trend
+        /// Share of a process's heap limit at which it is snapshotted at once.
+        public var heapLimitShare = 0.85
+        /// The heap limit when no process report or option says (`--heap-limit`).
+        public var defaultHeapLimit: Int64?
+        /// Where the preload writes its per-process reports.
+        public var reportDirectory: String?
+
+        public init() {}
+    }
+
+    private let options: Options
+    private let reporter: EventReporter
+    private let snapshots: SnapshotTaker
+    private let proc: ProcReader
+    private let cgroups: CgroupMemoryReader
+    private var watch: LeakWatch
+    private var processes: [Int32: WatchedProcess] = [:]
+    /// Pids that vanished before they could be held: not looked up again.
+    private var unreachable: Set<Int32> = []
+    private var actions: [Task<Void, Never>] = []
+
+    public init(
+        options: Options, reporter: EventReporter, snapshots: SnapshotTaker,
+        proc: ProcReader = ProcReader(), cgroups: CgroupMemoryReader = CgroupMemoryReader()
+    ) {
+        self.options = options
+        self.reporter = reporter
+        self.snapshots = snapshots
+        self.proc = proc
+        self.cgroups = cgroups
+        watch = LeakWatch(detector: options.detector, heapLimit: options.defaultHeapLimit,
+                          heapLimitShare: options.heapLimitShare)
+    }
+
+    /// Feeds trace records until the stream ends.
+    public func consume(_ records: AsyncStream<GCTraceRecord>) async {
+        for await record in records {
+            if case .gc(let event) = record { observe(event) }
+        }
+    }
+
+    /// Keeps the latest /proc sample of every process under `root` until it
+    /// is gone; leak events carry it.
+    public func sample(treeOf root: Int32, with sampler: ProcSampler) async {
+        for await round in sampler.samples(treeOf: root) {
+            for sample in round { processes[sample.pid]?.latestSample = sample }
+        }
+    }
+
+    /// Waits for the snapshots and records already started.
+    public func finish() async {
+        let pending = actions
+        actions = []
+        for action in pending { await action.value }
+    }
+
+    /// All isolates seen so far, with their GC counts and verdicts.
+    public var isolates: [IsolateWatch] { watch.isolates }
+
+    public func observe(_ event: GCEvent) {
+        let pid = event.id.pid
+        if processes[pid] == nil, !unreachable.contains(pid) { register(event.id) }
+        for alert in watch.observe(event) { respond(to: alert) }
+    }
+
+    private func register(_ id: IsolateID) {
+        let handle: ProcessHandle
+        do {
+            handle = try ProcessHandle(pid: id.pid)
+        } catch {
+            // Gone already (a replayed or late line): detection goes on, no action is possible.
+            unreachable.insert(id.pid)
+            return
+        }
+        let report = options.reportDirectory.flatMap { ProcessReport.read(pid: id.pid, in: $0) }
+        let limit = report?.heapSizeLimit ?? options.defaultHeapLimit
+        if let limit { watch.setHeapLimit(limit, forPID: id.pid) }
+        let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(proc.root)/\(id.pid)/cwd")
+        processes[id.pid] = WatchedProcess(handle: handle, mainIsolate: id.isolate, heapLimit: limit, workingDirectory: cwd)
+    }
+
+    private func respond(to alert: WatchAlert) {
+        let now = Date()
+        switch alert {
+        case .leak(let finding):
+            let process = processes[finding.id.pid]
+            var event = MemWatchEvent.leak(finding, rss: process?.latestSample?.rss, time: now)
+            if let note = workerNote(finding.id) { event.details["note"] = .string(note) }
+            reporter.report(event)
+            requestSnapshot(of: finding.id, heapUsed: finding.heapUsed, trigger: "leak", urgent: false)
+        case .heapLimit(let breach):
+            reporter.report(MemWatchEvent(
+                time: now, type: .alert, pid: breach.id.pid, isolate: breach.id.isolateHex,
+                detector: "heap-limit", reason: breach.reason, heapUsed: breach.heapUsed,
+                rss: processes[breach.id.pid]?.latestSample?.rss,
+                details: ["at_ms": .double(breach.atMs), "heap_limit": .int(breach.heapLimit)]))
+            requestSnapshot(of: breach.id, heapUsed: breach.heapUsed, trigger: "heap-limit", urgent: true)
+        }
+    }
+
+    /// A signal snapshot shows the main thread's heap only.
+    private func workerNote(_ id: IsolateID) -> String? {
+        guard let process = processes[id.pid], process.mainIsolate != id.isolate else { return nil }
+        return "isolate \(id.isolateHex) is a worker thread; the SIGUSR2 snapshot covers the main thread's heap only"
+    }
+
+    private func requestSnapshot(of id: IsolateID, heapUsed: Int64, trigger: String, urgent: Bool) {
+        guard let process = processes[id.pid] else { return }
+        // Fresh facts: a handler installed or memory used since the last sample counts.
+        let status = proc.status(of: id.pid).value
+        let cgroup = cgroups.memory(of: id.pid).value ?? nil
+        var details: [String: EventDetail] = ["trigger": .string(trigger)]
+        if let note = workerNote(id) { details["note"] = .string(note) }
+        let request = SnapshotRequest(
+            process: process.handle, isolate: id.isolateHex, heapUsed: heapUsed,
+            rss: status?.rss ?? process.latestSample?.rss,
+            catchesSIGUSR2: status?.catches(signal: SIGUSR2) ?? false,
+            memAvailable: proc.memoryAvailable() ?? 0, cgroupRemaining: cgroup?.headroom,
+            appDirectory: process.workingDirectory, urgent: urgent, details: details)
+        let snapshots = snapshots
+        actions.append(Task { _ = await snapshots.take(request) })
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// What memwatchd holds about one node process while it watches it.
+public struct WatchedProcess: Sendable {
+    /// Opened when the process is first seen, so a signal can never reach a
+    /// later process that reuses the pid.
+    public let handle: ProcessHandle
+    /// The first isolate that traced for this pid: the main thread's, since
+    /// workers start after the main script. Others are worker threads.
+    public let mainIsolate: UInt64
+    /// V8's heap limit, from the preload's report or `--max-old-space-size`.
+    public var heapLimit: Int64?
+    /// The process's cwd when first seen: where the heapdump module writes.
+    public var workingDirectory: String?
+    /// The latest /proc sample.
+    public var latestSample: MemorySample?
+
+    public var pid: Int32 { handle.pid }
+
+    public init(handle: ProcessHandle, mainIsolate: UInt64, heapLimit: Int64?, workingDirectory: String?) {
+        self.handle = handle
+        self.mainIsolate = mainIsolate
+        self.heapLimit = heapLimit
+        self.workingDirectory = workingDirectory
+    }
+}

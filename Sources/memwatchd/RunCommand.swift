@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import MemWatchCore
+
+/// `memwatchd run -- CMD...`: launch a node app (or anything that runs node),
+/// watch every node process under it, and answer a leak with a heap snapshot.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a command, watch every node process under it for memory leaks, snapshot the heap on a leak.",
+        discussion: """
+            App output passes through untouched (minus V8's GC trace lines); memwatchd exits with the \
+            command's status (128+N if a signal N killed it). Events go to stderr and to the event store: \
+            see `memwatchd events`.
+            """)
+
+    @OptionGroup var state: StateOptions
+    @OptionGroup var snapshot: SnapshotOptions
+
+    @Option(help: ArgumentHelp("Leak detector: trend or consecutive-growth.", valueName: "name"))
+    var detector: DetectorKind = .trend
+
+    @Option(help: ArgumentHelp("Take a snapshot at once when the heap after a full GC passes this share of the heap limit.", valueName: "share"))
+    var heapLimitShare: Double = 0.85
+
+    @Option(help: ArgumentHelp("Seconds between /proc samples.", valueName: "seconds"))
+    var sampleInterval: Double = 1
+
+    @Option(help: ArgumentHelp("Seconds between SIGTERM and SIGKILL when stopping the app.", valueName: "seconds"))
+    var stopTimeout: Double = 10
+
+    @Flag(help: "Pass V8's GC trace lines through to stdout too.")
+    var keepGcTrace = false
+
+    @Flag(help: "Decide and record, but send no signal: log the snapshots that would be taken.")
+    var dryRun = false
+
+    @Argument(parsing: .postTerminator, help: "The command to run, after `--`.")
+    var command: [String] = []
+
+    func validate() throws {
+        if command.isEmpty { throw ValidationError("give the command to run after `--`, e.g. `memwatchd run -- node app.js`") }
+        if !(heapLimitShare > 0 && heapLimitShare <= 1) { throw ValidationError("--heap-limit-share must be in (0, 1]") }
+        if !(sampleInterval > 0) { throw ValidationError("--sample-interval must be positive") }
+        if !(stopTimeout >= 0) { throw ValidationError("--stop-timeout must not be negative") }
+    }
+
+    func run() async throws {
+        let paths = try state.prepare(snapshotDirectory: snapshot.snapshotDir)
+        let reporter = EventReporter(store: try EventStore(path: paths.state.eventStorePath), alerts: StderrAlertSink())
+        let preload = try Preload.write(into: paths.state.path + "/preload")
+        let plan = NodeLaunchPlan(
+            argv: command, environment: ProcessInfo.processInfo.environment,
+            snapshotDirectory: paths.snapshots, preloadPath: preload, reportDirectory: paths.reports)
+
+        var sessionOptions = WatchSession.Options()
+        sessionOptions.detector = detector
+        sessionOptions.heapLimitShare = heapLimitShare
+        sessionOptions.defaultHeapLimit = plan.heapLimit?.bytes
+        sessionOptions.reportDirectory = paths.reports
+        let taker = SnapshotTaker(
+            snapshotDirectory: paths.snapshots, policy: snapshot.policy, reporter: reporter,
+            signaller: dryRun ? DryRunSignaller() : PidfdSignaller())
+        let session = WatchSession(options: sessionOptions, reporter: reporter, snapshots: taker)
+
+        var supervision = Supervisor.Options()
+        supervision.stopTimeout = .milliseconds(Int(stopTimeout * 1000))
+        supervision.keepTrace = keepGcTrace
+        let supervisor: Supervisor
+        do {
+            supervisor = try Supervisor(argv: plan.argv, environment: plan.environment, options: supervision)
+        } catch {
+            FileHandle.standardError.write(Data("memwatchd: \(error)\n".utf8))
+            throw ExitCode(127)
+        }
+
+        let sampler = ProcSampler(interval: .milliseconds(Int(sampleInterval * 1000)))
+        let sampling = Task { await session.sample(treeOf: supervisor.pid, with: sampler) }
+        await session.consume(supervisor.traceRecords)
+        let exit = await supervisor.exit()
+        sampling.cancel()
+        await session.finish()
+        reporter.report(MemWatchEvent(
+            time: Date(), type: .exit, pid: supervisor.pid, reason: "\(command[0]) \(exit)",
+            details: ["status": .int(Int64(exit.shellStatus))]))
+        throw ExitCode(exit.shellStatus)
+    }
+}

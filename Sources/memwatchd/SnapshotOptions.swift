@@ -1,0 +1,26 @@
+import ArgumentParser
+import MemWatchCore
+
+/// Where snapshots go and the guards' limits.
+struct SnapshotOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Heap snapshot directory (default <state-dir>/snapshots).", valueName: "dir"))
+    var snapshotDir: String?
+
+    @Option(help: ArgumentHelp("Budget for all managed snapshots; the oldest go first.", valueName: "bytes"))
+    var maxSnapshotBytes: Int64 = 5 << 30
+
+    @Option(help: ArgumentHelp("Snapshots taken of one process at most.", valueName: "n"))
+    var maxSnapshotsPerProcess = 3
+
+    @Option(help: ArgumentHelp("Seconds between two snapshots of one process (a heap nearing its limit is snapshotted regardless).", valueName: "seconds"))
+    var snapshotCooldown: Double = 600
+
+    @Option(help: ArgumentHelp("Free memory (MemAvailable, cgroup room) needed, as a multiple of the heap in use.", valueName: "factor"))
+    var memoryHeadroomFactor: Double = 2
+
+    var policy: SnapshotPolicy {
+        SnapshotPolicy(
+            memoryHeadroomFactor: memoryHeadroomFactor, maxSnapshotBytes: maxSnapshotBytes,
+            cooldown: snapshotCooldown, maxSnapshotsPerProcess: maxSnapshotsPerProcess)
+    }
+}

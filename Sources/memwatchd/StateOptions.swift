@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import MemWatchCore
+
+/// `--state-dir`, shared by run, attach, daemon and events.
+struct StateOptions: ParsableArguments {
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
+        "State directory: event store, preload, snapshots (default: /var/lib/memwatchd for root, else $XDG_STATE_HOME/memwatchd or ~/.local/state/memwatchd).",
+        valueName: "dir"))
+    var stateDirectory: String?
+
+    var resolved: StateDirectory { stateDirectory.map(StateDirectory.init(path:)) ?? .default() }
+
+    /// The directories a watching command writes to, created and checked.
+    struct Paths {
+        var state: StateDirectory
+        var snapshots: String
+        var reports: String
+    }
+
+    func prepare(snapshotDirectory: String?) throws -> Paths {
+        let state = resolved
+        try state.create()
+        let snapshots = snapshotDirectory ?? state.snapshotsPath
+        try StateDirectory.prepareSnapshotDirectory(snapshots)
+        let reports = state.path + "/procs"
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        return Paths(state: state, snapshots: snapshots, reports: reports)
+    }
+}
