@@ -35,6 +35,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Decide and record, but send no signal: log the snapshots that would be taken.")
     var dryRun = false
 
+    @Flag(name: .customLong("no-heapsnapshot-signal"), help: "Leave node's --heapsnapshot-signal off (the app installs its own SIGUSR2 handler, e.g. the heapdump module).")
+    var withoutSnapshotSignal = false
+
     @Argument(parsing: .postTerminator, help: "The command to run, after `--`.")
     var command: [String] = []
 
@@ -51,7 +54,12 @@ struct RunCommand: AsyncParsableCommand {
         let preload = try Preload.write(into: paths.state.path + "/preload")
         let plan = NodeLaunchPlan(
             argv: command, environment: ProcessInfo.processInfo.environment,
-            snapshotDirectory: paths.snapshots, preloadPath: preload, reportDirectory: paths.reports)
+            snapshotDirectory: paths.snapshots, preloadPath: preload, reportDirectory: paths.reports,
+            switchOnSnapshotSignal: !withoutSnapshotSignal)
+        // The user may have chosen node's --diagnostic-dir: snapshots appear there.
+        if plan.diagnosticDirectory != paths.snapshots {
+            try StateDirectory.prepareSnapshotDirectory(plan.diagnosticDirectory)
+        }
 
         var sessionOptions = WatchSession.Options()
         sessionOptions.detector = detector
@@ -59,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         sessionOptions.defaultHeapLimit = plan.heapLimit?.bytes
         sessionOptions.reportDirectory = paths.reports
         let taker = SnapshotTaker(
-            snapshotDirectory: paths.snapshots, policy: snapshot.policy, reporter: reporter,
+            snapshotDirectory: plan.diagnosticDirectory, policy: snapshot.policy, reporter: reporter,
             signaller: dryRun ? DryRunSignaller() : PidfdSignaller())
         let session = WatchSession(options: sessionOptions, reporter: reporter, snapshots: taker)
 

@@ -49,4 +49,3 @@ struct SyntheticHeap {
     }
 }
 
-func mb(_ megabytes: Double) -> Int64 { Int64(megabytes * 1024 * 1024) }

@@ -29,7 +29,8 @@ public struct NodeLaunchPlan: Sendable, Equatable {
 
     public init(
         argv userArgv: [String], environment userEnvironment: [String: String],
-        snapshotDirectory: String, preloadPath: String, reportDirectory: String? = nil
+        snapshotDirectory: String, preloadPath: String, reportDirectory: String? = nil,
+        switchOnSnapshotSignal: Bool = true
     ) {
         precondition(!userArgv.isEmpty, "NodeLaunchPlan needs a command")
         var argv = userArgv
@@ -52,13 +53,13 @@ public struct NodeLaunchPlan: Sendable, Equatable {
         if direct {
             var inserted: [String] = []
             if !givenNames.contains("--trace-gc") { inserted.append("--trace-gc") }
-            if userSignal == nil { inserted.append(snapshotFlag) }
+            if userSignal == nil && switchOnSnapshotSignal { inserted.append(snapshotFlag) }
             if userDirectory == nil { inserted.append(directoryFlag) }
             inserted += ["--require", preloadPath]
             argv.insert(contentsOf: inserted, at: 1)
         }
         var appended = ["--require", preloadPath]
-        if userSignal == nil && !inheritedNames.contains("--heapsnapshot-signal") {
+        if userSignal == nil && switchOnSnapshotSignal && !inheritedNames.contains("--heapsnapshot-signal") {
             appended.append(snapshotFlag)
         }
         if userDirectory == nil && !inheritedNames.contains("--diagnostic-dir") {

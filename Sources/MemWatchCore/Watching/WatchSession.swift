@@ -14,7 +14,8 @@ public actor WatchSession {
         public var detector: DetectorKind = .trend
         /// Share of a process's heap limit at which it is snapshotted at once.
         public var heapLimitShare = 0.85
-        /// The heap limit when no process report or option says (`--heap-limit`).
+        /// The heap limit given for the command (`--max-old-space-size` in its
+        /// argv or NODE_OPTIONS), for processes whose own command line says none.
         public var defaultHeapLimit: Int64?
         /// Where the preload writes its per-process reports.
         public var reportDirectory: String?
@@ -87,10 +88,19 @@ public actor WatchSession {
             return
         }
         let report = options.reportDirectory.flatMap { ProcessReport.read(pid: id.pid, in: $0) }
-        let limit = report?.heapSizeLimit ?? options.defaultHeapLimit
+        let limit = Self.oldSpaceLimit(report: report) ?? options.defaultHeapLimit ?? report?.heapSizeLimit
         if let limit { watch.setHeapLimit(limit, forPID: id.pid) }
         let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(proc.root)/\(id.pid)/cwd")
         processes[id.pid] = WatchedProcess(handle: handle, mainIsolate: id.isolate, heapLimit: limit, workingDirectory: cwd)
+    }
+
+    /// A heap dies of OOM when its old generation passes `--max-old-space-size`;
+    /// V8's `heap_size_limit` adds the young generation's reservation on top
+    /// (48 MB on Node 20, 192 MB on Node 24), which a heap after a full GC
+    /// never reaches. So the explicit option, where node got one, is the limit.
+    static func oldSpaceLimit(report: ProcessReport?) -> Int64? {
+        guard let report else { return nil }
+        return NodeHeapLimitOption.find(argv: ["node"] + report.execArgv, environment: [:])?.bytes
     }
 
     private func respond(to alert: WatchAlert) {

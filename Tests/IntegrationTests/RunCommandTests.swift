@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `memwatchd run` end to end: real node apps, real signals, real snapshots, the real event store.
+@Suite struct RunCommandTests {
+    /// Leaks ~4 MB/s of small objects while churning garbage; prints `done` and exits 0.
+    static let leakingApp = """
+        const keep = [];
+        const stop = Date.now() + Number(process.env.APP_SECONDS || 15) * 1000;
+        const timer = setInterval(() => {
+          for (let i = 0; i < 200; i++) keep.push({ i, note: 'leak'.repeat(25) + i });
+          let garbage = 0;
+          for (let i = 0; i < 4000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
+          if (Date.now() > stop) { clearInterval(timer); console.log('done', keep.length); }
+        }, 10);
+        """
+
+    /// Churns garbage and keeps a bounded ring of records: no leak.
+    static let steadyApp = """
+        const ring = new Array(20000); let pos = 0;
+        const stop = Date.now() + Number(process.env.APP_SECONDS || 12) * 1000;
+        const timer = setInterval(() => {
+          for (let i = 0; i < 300; i++) { ring[pos] = { pos, line: 'log'.repeat(30) }; pos = (pos + 1) % ring.length; }
+          let garbage = 0;
+          for (let i = 0; i < 5000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
+          if (Date.now() > stop) { clearInterval(timer); console.log('done'); }
+        }, 10);
+        """
+
+    static func run(
+        _ arguments: [String], state: String, environment: [String: String] = [:], timeout: TimeInterval = 120
+    ) throws -> ProcessResult {
+        try runProcess(Repository.binary, ["run", "--state-dir", state] + arguments, environment: environment, timeout: timeout)
+    }
+
+    static func events(_ events: [[String: Any]], type: String) -> [[String: Any]] {
+        events.filter { $0["type"] as? String == type }
+    }
+
+    /// A whole V8 heap snapshot: starts as one, ends as a closed JSON document.
+    static func expectWholeSnapshot(at path: String, bytes: Int?) throws {
+        var info = stat()
+        #expect(lstat(path, &info) == 0, "snapshot \(path) is missing")
+        #expect(info.st_mode & 0o777 == 0o600, "snapshot mode is \(String(info.st_mode & 0o777, radix: 8))")
+        #expect(Int(info.st_size) == bytes, "recorded size \(bytes ?? -1) differs from the file's \(info.st_size)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(String(decoding: data.prefix(32), as: UTF8.self).hasPrefix(#"{"snapshot":{"meta":"#))
+        let tail = data.suffix(64).filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+        #expect(tail.last == UInt8(ascii: "}"), "snapshot does not end as a whole JSON document")
+    }
+
+    @Test(arguments: NodeBinary.available)
+    func leakingAppGetsARecordedWholeSnapshot(node: NodeBinary) throws {
+        let state = try temporaryDirectory()
+        let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
+        let result = try Self.run(["--", node.path, app], state: state)
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        #expect(result.stdoutText.hasPrefix("done "), "app output: \(result.stdoutText)")
+        #expect(!result.stdoutText.contains("Scavenge") && !result.stdoutText.contains("Mark-Compact"))
+
+        let recorded = try recordedEvents(stateDirectory: state)
+        let leaks = Self.events(recorded, type: "leak")
+        try #require(leaks.count == 1, "events: \(recorded)")
+        #expect((leaks[0]["detector"] as? String) == "trend")
+        let snapshots = Self.events(recorded, type: "snapshot")
+        try #require(snapshots.count == 1, "events: \(recorded)")
+        #expect(snapshots[0]["pid"] as? Int == leaks[0]["pid"] as? Int)
+        let path = try #require(snapshots[0]["path"] as? String)
+        #expect(path.hasPrefix(state + "/snapshots/"))
+        try Self.expectWholeSnapshot(at: path, bytes: snapshots[0]["bytes"] as? Int)
+        #expect(result.stderrText.contains("memwatchd: leak in pid"))
+        #expect(result.stderrText.contains("memwatchd: heap snapshot written: \(path)"))
+    }
+
+    @Test(arguments: NodeBinary.available)
+    func steadyAppRaisesNoLeak(node: NodeBinary) throws {
+        let state = try temporaryDirectory()
+        let app = try writeScript(Self.steadyApp, named: "steady.js", in: state)
+        let result = try Self.run(["--", node.path, app], state: state)
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        #expect(result.stdoutText == "done\n")
+        let recorded = try recordedEvents(stateDirectory: state)
+        #expect(Self.events(recorded, type: "leak").isEmpty, "events: \(recorded)")
+        #expect(Self.events(recorded, type: "snapshot").isEmpty)
+        #expect(Self.events(recorded, type: "exit").count == 1)
+    }
+
+    @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndLivesOn() throws {
+        let state = try temporaryDirectory()
+        let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
+        let result = try Self.run(["--no-heapsnapshot-signal", "--", "node", app], state: state)
+        // Killed by SIGUSR2 it would exit 140 and never print `done`.
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        #expect(result.stdoutText.hasPrefix("done "))
+        let recorded = try recordedEvents(stateDirectory: state)
+        let skipped = Self.events(recorded, type: "snapshot-skipped")
+        try #require(skipped.count == 1, "events: \(recorded)")
+        #expect((skipped[0]["reason"] as? String)?.contains("SIGUSR2") == true)
+        #expect(Self.events(recorded, type: "snapshot").isEmpty)
+    }
+
+    @Test func exitStatusAndDeathBySignalPassThrough() throws {
+        let state = try temporaryDirectory()
+        #expect(try Self.run(["--", "node", "-e", "process.exit(3)"], state: state).status == 3)
+        #expect(try Self.run(["--", "node", "-e", "process.kill(process.pid, 'SIGKILL')"], state: state).status == 137)
+        let missing = try Self.run(["--", "/nonexistent/command"], state: state)
+        #expect(missing.status == 127)
+        #expect(missing.stderrText.contains("/nonexistent/command"))
+    }
+
+    @Test func sigtermToMemwatchdStopsTheAppAndLeavesNoProcessBehind() throws {
+        let state = try temporaryDirectory()
+        // The app ignores SIGTERM, so only the grace period's SIGKILL ends it.
+        let app = try writeScript("""
+            process.on('SIGTERM', () => console.log('got SIGTERM'));
+            console.log('ready ' + process.pid);
+            setInterval(() => {}, 1000);
+            """, named: "stubborn.js", in: state)
+        let memwatchd = try RunningProcess(Repository.binary, ["run", "--state-dir", state, "--stop-timeout", "1", "--", "sh", "-c", "node \(app)"])
+        var appPID: Int32?
+        for _ in 0..<300 where appPID == nil {
+            usleep(50_000)
+            appPID = ProcessReportFiles.mainPIDs(in: state + "/procs").first
+        }
+        let pid = try #require(appPID, "the app never started")
+        usleep(300_000)
+        memwatchd.signal(SIGTERM)
+        let result = try memwatchd.wait(timeout: 30)
+        #expect(result.stdoutText.contains("got SIGTERM"))
+        #expect(result.status == 128 + SIGKILL)
+        #expect(kill(pid, 0) == -1 && errno == ESRCH, "app pid \(pid) outlived memwatchd")
+    }
+
+    @Test func clusterWorkerThatLeaksIsTheOnlyOneSnapshotted() throws {
+        let state = try temporaryDirectory()
+        let app = try writeScript("""
+            const cluster = require('cluster');
+            if (cluster.isPrimary) {
+              cluster.fork({ ROLE: 'leak' }); cluster.fork({ ROLE: 'steady' });
+              let exited = 0; cluster.on('exit', () => { if (++exited === 2) process.exit(0); });
+            } else {
+              console.log(process.env.ROLE + ' ' + process.pid);
+              const keep = []; const stop = Date.now() + 15000;
+              const timer = setInterval(() => {
+                if (process.env.ROLE === 'leak') for (let i = 0; i < 200; i++) keep.push({ i, s: 'leak'.repeat(25) + i });
+                let g = 0; for (let i = 0; i < 3000; i++) g += JSON.stringify({ i }).length;
+                if (Date.now() > stop) { clearInterval(timer); process.exit(0); }
+              }, 10);
+            }
+            """, named: "cluster.js", in: state)
+        let wrapper = try writeScript("#!/bin/sh\nexec node \"$(dirname \"$0\")/cluster.js\"\n", named: "start.sh", in: state)
+        let result = try Self.run(["--", "sh", wrapper], state: state)
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        let roles = Dictionary(uniqueKeysWithValues: result.stdoutText.split(separator: "\n").compactMap { line -> (String, Int)? in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let pid = Int(parts[1]) else { return nil }
+            return (String(parts[0]), pid)
+        })
+        let leakPID = try #require(roles["leak"], "output: \(result.stdoutText)")
+        let recorded = try recordedEvents(stateDirectory: state)
+        let leaks = Self.events(recorded, type: "leak")
+        #expect(!leaks.isEmpty && leaks.allSatisfy { $0["pid"] as? Int == leakPID }, "events: \(recorded)")
+        let snapshots = Self.events(recorded, type: "snapshot")
+        try #require(snapshots.count == 1, "events: \(recorded)")
+        #expect(snapshots[0]["pid"] as? Int == leakPID)
+        let path = try #require(snapshots[0]["path"] as? String)
+        #expect(path.contains(".\(leakPID)."))
+        try Self.expectWholeSnapshot(at: path, bytes: snapshots[0]["bytes"] as? Int)
+    }
+
+    @Test(arguments: NodeBinary.available)
+    func leakIntoASmallHeapLimitLeavesAWholeSnapshotBeforeOOM(node: NodeBinary) throws {
+        let state = try temporaryDirectory()
+        // ~10 MB/s into a 96 MB old space: dead of OOM within ~15 s.
+        let app = try writeScript("""
+            const keep = [];
+            setInterval(() => { for (let i = 0; i < 1000; i++) keep.push({ i, s: 'oom'.repeat(30) + i }); }, 10);
+            """, named: "oom.js", in: state)
+        let result = try Self.run(
+            ["--snapshot-cooldown", "600", "--", node.path, "--max-old-space-size=96", app], state: state, timeout: 90)
+        #expect(result.status == 134, "stderr: \(result.stderrText.suffix(2000))")
+        let recorded = try recordedEvents(stateDirectory: state)
+        let snapshots = Self.events(recorded, type: "snapshot")
+        try #require(!snapshots.isEmpty, "events: \(recorded)")
+        for snapshot in snapshots {
+            try Self.expectWholeSnapshot(at: try #require(snapshot["path"] as? String), bytes: snapshot["bytes"] as? Int)
+        }
+        let exits = Self.events(recorded, type: "exit")
+        #expect(exits.count == 1 && (exits[0]["details"] as? [String: Any])?["status"] as? Int == 134)
+    }
+}
+
+/// Pids of main threads that the preload reported (`<pid>.json`).
+enum ProcessReportFiles {
+    static func mainPIDs(in directory: String) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .compactMap { name in name.hasSuffix(".json") ? Int32(name.dropLast(5)) : nil }
+    }
+}
