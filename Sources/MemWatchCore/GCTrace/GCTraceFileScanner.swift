@@ -23,6 +23,7 @@ public enum GCTraceFileScanner {
     }
 
     /// Reads `fileDescriptor` to its end, calling `onRecord` for every trace line.
+    /// (Mapping the file instead of reading it was measured slower here.)
     public static func scan(
         fileDescriptor: Int32,
         onRecord: (GCTraceRecord) throws -> Void = { _ in }
@@ -36,14 +37,11 @@ public enum GCTraceFileScanner {
                 summary.appLines += 1
                 return
             }
-            if case .gc(let event) = record {
-                switch event.kind {
-                case .scavenge: summary.scavenges += 1
-                case .minorMarkSweep: summary.minorMarkSweeps += 1
-                case .markCompact: summary.markCompacts += 1
-                }
-            } else {
-                summary.otherTraceLines += 1
+            switch record.newCollectionKind {
+            case .scavenge?: summary.scavenges += 1
+            case .minorMarkSweep?: summary.minorMarkSweeps += 1
+            case .markCompact?: summary.markCompacts += 1
+            case nil: summary.otherTraceLines += 1
             }
             try onRecord(record)
         }
