@@ -75,9 +75,9 @@ public struct GCTraceParser: Sendable {
             }
             return repeats.admit(id, time) ? .gc(event) : .repeatedGC(event)
         }
-        // `[pid]` alone is too common in app output to mean anything without a GC.
-        guard header.hasIsolate else { return nil }
-        return VerboseTraceLine.parse(id: id, &c, strings: &strings) ?? .traceOnly(id)
+        let verbose = VerboseTraceLine.parse(id: id, &c, strings: &strings)
+        // `[pid]` (V8 3.x) is too common in app output to mean more than what parses.
+        return verbose ?? (header.hasIsolate ? .traceOnly(id) : nil)
     }
 
     private enum GCLineShape {
