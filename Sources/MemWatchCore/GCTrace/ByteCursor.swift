@@ -101,24 +101,24 @@ struct ByteCursor {
     @inline(__always) mutating func decimal() -> DecimalFigure? {
         var p = position
         var mantissa: Int64 = 0
-        var digits = 0
         while p < end, case let d = p.pointee &- 48, d < 10 {
             mantissa = mantissa &* 10 &+ Int64(d)
-            digits += 1
             p += 1
         }
-        guard digits > 0, digits <= 15 else { return nil }
+        let integerDigits = p - position
+        guard integerDigits > 0 else { return nil }
         var scale = 0
         if end - p >= 2, p.pointee == UInt8(ascii: ".") || p.pointee == UInt8(ascii: ","), p[1] &- 48 < 10 {
             p += 1
+            let fraction = p
             while p < end, case let d = p.pointee &- 48, d < 10 {
                 mantissa = mantissa &* 10 &+ Int64(d)
-                scale += 1
-                digits += 1
                 p += 1
             }
-            guard digits <= 15 else { return nil }
+            scale = p - fraction
         }
+        // Up to 15 digits fit an Int64 with room to scale; more is no trace figure.
+        guard integerDigits + scale <= 15 else { return nil }
         position = p
         return DecimalFigure(mantissa: mantissa, scale: scale)
     }
