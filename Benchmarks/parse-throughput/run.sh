@@ -26,8 +26,11 @@ if swift build -c release --product memwatchd >/dev/null 2>&1 && .build/release/
     swift_cmd=(.build/release/memwatchd analyze "$log")
     swift_name="memwatchd analyze (release)"
 else
-    bench=.build/parse-throughput-bench
-    swiftc -Ounchecked -wmo -module-name ParseBench Sources/MemWatchCore/GCTrace/*.swift "$here/main.swift" -o "$bench"
+    mkdir -p .build/parse-throughput
+    bench=$PWD/.build/parse-throughput/bench
+    # Built inside .build: swiftc leaves module files in its working directory.
+    (cd .build/parse-throughput && swiftc -Ounchecked -wmo -module-name ParseBench \
+        "$OLDPWD"/Sources/MemWatchCore/GCTrace/*.swift "$OLDPWD/$here/main.swift" -o "$bench")
     swift_cmd=("$bench" "$log")
     swift_name="GCTraceFileScanner (swiftc -Ounchecked -wmo)"
 fi
