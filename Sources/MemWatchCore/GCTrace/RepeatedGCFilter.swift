@@ -18,13 +18,19 @@ struct RepeatedGCFilter: Sendable {
     /// The OOM block holds a few hundred bytes of trace; it ends with the JS
     /// stack trace marker or `FATAL ERROR`, and at the latest after this many lines.
     private static let blockLineLimit = 64
+    private static let isolateLimit = 4096
 
     var isInsideLastFewGCs: Bool { linesLeftInBlock > 0 }
 
     /// Whether the collection of isolate `id` at `timeMs` was not reported before; remembers it.
     mutating func admit(_ id: IsolateID, _ timeMs: Double) -> Bool {
         if id != recentID {
-            if recentID.pid >= 0 { latestStamp[recentID] = recentStamp }
+            if recentID.pid >= 0 {
+                // Bounded for a daemon that sees processes come and go for months:
+                // forgetting old isolates only risks counting one OOM block's lines.
+                if latestStamp.count >= Self.isolateLimit { latestStamp.removeAll(keepingCapacity: true) }
+                latestStamp[recentID] = recentStamp
+            }
             recentID = id
             guard let stamp = latestStamp[id] else {
                 recentStamp = timeMs
