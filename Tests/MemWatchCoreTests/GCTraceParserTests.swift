@@ -222,4 +222,13 @@ import Testing
         guard case .spaceUsage(let usage)? = parseLine(line) else { Issue.record("not parsed"); return }
         #expect(usage.space == "Code space" && usage.availableBytes == 0 && usage.committedBytes == 256 * 1024)
     }
+
+    /// V8 3.x printed its heap statistics after `[pid]` only.
+    @Test func pidOnlyVerboseLinesParseButOtherPidOnlyLinesDoNot() {
+        let line = "[20316] Old pointers,       used:   1024 KB, available:     32 KB, committed:   1536 KB"
+        #expect(parseLine(line) == .spaceUsage(SpaceUsage(id: IsolateID(pid: 20316, isolate: 0), space: "Old pointers",
+                                                           usedBytes: 1024 * 1024, availableBytes: 32 * 1024,
+                                                           committedBytes: 1536 * 1024)))
+        #expect(parseLine("[20316] Total time spent in GC  : 3 ms") == nil)
+    }
 }

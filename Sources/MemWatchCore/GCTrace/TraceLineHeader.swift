@@ -10,6 +10,15 @@ struct TraceLineHeader {
     /// (`0|app  | `, `2024-01-01T00:00:00: `); leaves `cursor` after the `]`.
     @inline(__always) static func find(_ cursor: inout ByteCursor) -> TraceLineHeader? {
         var attempts = 0
+        // Most trace lines start with the header: no search needed.
+        if cursor.current == UInt8(ascii: "[") {
+            var c = cursor
+            c.advance()
+            if let header = parse(&c) {
+                cursor = c
+                return header
+            }
+        }
         while attempts < 8, cursor.seek(UInt8(ascii: "[")) {
             cursor.advance()
             var c = cursor
