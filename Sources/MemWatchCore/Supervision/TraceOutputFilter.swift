@@ -6,7 +6,7 @@ import Glibc
 /// App bytes are released as soon as they arrive: a prompt or a progress bar
 /// is never held back waiting for a newline. The only bytes held are a tail
 /// that could still be the start of a trace line (`[`, digits, `:0x`, hex,
-/// `]` — or `[pid]` from old node — then the rest of the line); the caller releases them with
+/// `]`, then the rest of the line); the caller releases them with
 /// ``flush(into:)`` when no more bytes came for a moment (say 50 ms), and
 /// V8 writes each trace line with a single `write`, so in practice a held
 /// tail is completed within microseconds.
@@ -121,7 +121,7 @@ public struct TraceOutputFilter {
 
     private enum PrefixMatch { case mismatch, incomplete, matched(end: Int) }
 
-    /// Matches V8's line prefix `[<pid>:0x<isolate>]` (or `[<pid>]`) at `start`.
+    /// Matches V8's line prefix `[<pid>:0x<isolate>]` at `start`.
     private static func matchPrefix(_ buffer: UnsafeRawBufferPointer, from start: Int) -> PrefixMatch {
         var index = start + 1
         let count = buffer.count
@@ -139,10 +139,9 @@ public struct TraceOutputFilter {
         }
         let pidDigits = digits(hex: false, max: 10)
         if index == count { return .incomplete }
-        guard pidDigits > 0, pidDigits <= 10 else { return .mismatch }
-        // Node ≤ 6 printed `[pid]` alone.
-        if buffer[index] == UInt8(ascii: "]") { return .matched(end: index + 1) }
-        guard buffer[index] == UInt8(ascii: ":") else { return .mismatch }
+        // Node ≤ 6 printed `[pid]` alone; such old node is not supervised live,
+        // and `[digits]` is common app output, so it is not a candidate here.
+        guard pidDigits > 0, pidDigits <= 10, buffer[index] == UInt8(ascii: ":") else { return .mismatch }
         index += 1
         for expected in [UInt8(ascii: "0"), UInt8(ascii: "x")] {
             if index == count { return .incomplete }
