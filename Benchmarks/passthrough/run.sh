@@ -23,15 +23,18 @@ measure() { # command... -> seconds
 
 # Memwatchd's own command, once it exists; else only the supervisor harness.
 RUN_CMD=""
-if "$BIN" run --help >/dev/null 2>&1; then RUN_CMD=yes; fi
+if "$BIN" --help 2>&1 | grep -qE '^ +run( |$)'; then RUN_CMD=yes; fi
 
 direct=$(for i in $(seq "$RUNS"); do measure "$NODE" --trace-gc "$WRITER"; done | best)
+piped=$(for i in $(seq "$RUNS"); do measure sh -c '"$0" --trace-gc "$1" | cat' "$NODE" "$WRITER"; done | best)
 harness=$(for i in $(seq "$RUNS"); do measure "$BIN" _supervise --state-dir "$STATE" -- "$NODE" "$WRITER"; done | best)
 # Sanity: the bytes that come through are the app's, all of them.
 bytes=$("$BIN" _supervise --state-dir "$STATE" -- "$NODE" "$WRITER" | wc -c)
 
 printf 'node %s, %s MB, best of %s\n' "$("$NODE" --version)" "$MB" "$RUNS"
 printf 'direct  node --trace-gc writer.js > /dev/null           %.3f s  %.0f MB/s\n' "$direct" "$(echo "$MB / $direct" | bc -l)"
+printf 'pipe    node --trace-gc writer.js | cat > /dev/null     %.3f s  %.0f MB/s  ratio %.2f\n' \
+    "$piped" "$(echo "$MB / $piped" | bc -l)" "$(echo "$direct / $piped" | bc -l)"
 printf 'memwatchd _supervise -- node writer.js > /dev/null      %.3f s  %.0f MB/s  ratio %.2f\n' \
     "$harness" "$(echo "$MB / $harness" | bc -l)" "$(echo "$direct / $harness" | bc -l)"
 if [ -n "$RUN_CMD" ]; then
