@@ -25,7 +25,8 @@ public final class ChildProcess: Sendable {
     public let processGroup: Int32
     /// memwatchd's end of the child's stdout: the pipe's read end or the pty master.
     public let outputFD: Int32
-    private let pidfd: Int32
+    /// Readable once the child has exited.
+    let pidfd: Int32
 
     static let POSIX_SPAWN_SETSID: Int32 = 0x80  // glibc's, hidden behind _GNU_SOURCE
     static let F_SETPIPE_SZ: Int32 = 1031  // Linux's, hidden behind _GNU_SOURCE

@@ -206,23 +206,30 @@ public final class Supervisor: Sendable {
         defer { buffer.deallocate() }
         let holdMs = Int32(options.holdTimeout.components.attoseconds / 1_000_000_000_000_000)
             + Int32(options.holdTimeout.components.seconds * 1000)
-        // Non-blocking: while data keeps coming, read again at once and
-        // poll only when the pipe is empty.
+        // Non-blocking reads; poll only when the last read left the pipe
+        // empty, and then on the child's pidfd too, so its exit wakes us.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var quietSinceExit = 0
         var drained = true
         while true {
             if drained {
                 let exited = state.withLock { $0.exit != nil }
-                var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let timeout: Int32 = filter.isHolding ? holdMs : (exited ? 100 : 250)
-                let ready = poll(&poller, 1, timeout)
+                var pollers = [
+                    pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: exited ? -1 : child.pidfd, events: Int16(POLLIN), revents: 0),
+                ]
+                let timeout: Int32 = filter.isHolding ? holdMs : (exited ? 100 : -1)
+                let ready = poll(&pollers, 2, timeout)
                 if ready < 0 && errno == EINTR { continue }
-                if ready == 0 {
+                if pollers[0].revents == 0 {
                     if filter.isHolding { filter.flush(into: &output) }
-                    if exited {
+                    if exited && ready == 0 {
                         quietSinceExit += 1
                         if quietSinceExit >= 3 { break }
+                    }
+                    if pollers[1].revents != 0 {
+                        // The child exited: let the waiter record it, then drain.
+                        while !state.withLock({ $0.exit != nil }) { usleep(1000) }
                     }
                     continue
                 }
@@ -233,7 +240,7 @@ public final class Supervisor: Sendable {
                 continue
             }
             if count <= 0 { break }  // EOF, or EIO from a pty whose slave is closed
-            drained = false
+            drained = count < buffer.count
             quietSinceExit = 0
             filter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &output)
         }
