@@ -133,35 +133,32 @@ public struct TraceOutputFilter {
 
     /// Matches V8's line prefix `[<pid>:0x<isolate>]` at `start`.
     private static func matchPrefix(_ buffer: UnsafeRawBufferPointer, from start: Int) -> PrefixMatch {
-        var index = start + 1
+        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let count = buffer.count
-        func digits(hex: Bool, max: Int) -> Int {
-            var length = 0
-            while index < count, length <= max {
-                let byte = buffer[index]
-                let isDigit = (byte >= 0x30 && byte <= 0x39)
-                    || (hex && ((byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)))
-                guard isDigit else { break }
-                index += 1
-                length += 1
-            }
-            return length
-        }
-        let pidDigits = digits(hex: false, max: 10)
-        if index == count { return .incomplete }
+        var index = start + 1
+        while index < count, bytes[index] &- 0x30 < 10 { index += 1 }
+        let pidDigits = index - start - 1
         // Node ≤ 6 printed `[pid]` alone; such old node is not supervised live,
         // and `[digits]` is common app output, so it is not a candidate here.
-        guard pidDigits > 0, pidDigits <= 10, buffer[index] == UInt8(ascii: ":") else { return .mismatch }
+        guard pidDigits <= 10 else { return .mismatch }
+        if index == count { return .incomplete }
+        guard pidDigits > 0, bytes[index] == UInt8(ascii: ":") else { return .mismatch }
         index += 1
         for expected in [UInt8(ascii: "0"), UInt8(ascii: "x")] {
             if index == count { return .incomplete }
-            guard buffer[index] == expected else { return .mismatch }
+            guard bytes[index] == expected else { return .mismatch }
             index += 1
         }
-        let hexDigits = digits(hex: true, max: 16)
+        let hexStart = index
+        while index < count, Self.isHexDigit(bytes[index]) { index += 1 }
+        guard index - hexStart <= 16 else { return .mismatch }
         if index == count { return .incomplete }
-        guard hexDigits > 0, hexDigits <= 16, buffer[index] == UInt8(ascii: "]") else { return .mismatch }
+        guard index > hexStart, bytes[index] == UInt8(ascii: "]") else { return .mismatch }
         return .matched(end: index + 1)
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 6
     }
 }
 
