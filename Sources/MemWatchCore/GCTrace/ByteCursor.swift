@@ -35,15 +35,23 @@ struct ByteCursor {
 
     /// Skips `literal` if the bytes here spell it.
     @inline(__always) mutating func skip(_ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard end - position >= count, memcmp(position, literal.utf8Start, count) == 0 else { return false }
-        position += count
+        guard startsWith(literal) else { return false }
+        position += literal.utf8CodeUnitCount
         return true
     }
 
+    // A byte loop, not memcmp: the literals are short and a libc call per
+    // comparison costs more than the comparison.
     @inline(__always) func startsWith(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
-        return end - position >= count && memcmp(position, literal.utf8Start, count) == 0
+        guard end - position >= count else { return false }
+        let bytes = literal.utf8Start
+        var i = 0
+        while i < count {
+            if position[i] != bytes[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     @inline(__always) mutating func skipSpaces() {
@@ -57,6 +65,33 @@ struct ByteCursor {
         guard position < end, let found = memchr(position, Int32(byte), end - position) else { return false }
         position = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
         return true
+    }
+
+    /// `seek` for a byte expected within a few dozen bytes, where reading eight
+    /// bytes at a time inline beats the call to memchr.
+    @inline(__always) mutating func seekNear(_ byte: UInt8) -> Bool {
+        var p = position
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let pattern = ones &* UInt64(byte)
+        while end - p >= 8 {
+            // Bytes equal to `byte` become zero; the lowest zero byte sets the
+            // lowest flagged bit (bytes are little-endian in the word).
+            let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self).littleEndian ^ pattern
+            let zeros = (word &- ones) & ~word & 0x8080_8080_8080_8080
+            if zeros != 0 {
+                position = p + zeros.trailingZeroBitCount / 8
+                return true
+            }
+            p += 8
+        }
+        while p < end {
+            if p.pointee == byte {
+                position = p
+                return true
+            }
+            p += 1
+        }
+        return false
     }
 
     /// A decimal number as printed by `%d`/`%.Nf`: digits, optionally a `.` or a
@@ -129,18 +164,32 @@ struct DecimalFigure: Equatable {
     var mantissa: Int64
     var scale: Int
 
-    private static let powersOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000,
-        10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000,
-        1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000]
+    /// 10^scale; scale is at most 15 (`decimal()` reads no more digits).
+    @inline(__always) private var divisor: Int64 {
+        var result: Int64 = 1
+        var i = 0
+        while i < scale {
+            result &*= 10
+            i += 1
+        }
+        return result
+    }
 
-    var value: Double { Double(mantissa) / Double(Self.powersOfTen[scale]) }
+    @inline(__always) var value: Double { Double(mantissa) / Double(divisor) }
 
     /// The figure times `unit` (e.g. bytes in a MB), rounded to a whole
     /// number; nil if that does not fit (never a real heap size).
     @inline(__always) func scaled(by unit: Int64) -> Int64? {
         let (product, overflow) = mantissa.multipliedReportingOverflow(by: unit)
         guard !overflow, product < Int64.max / 2 else { return nil }
-        let divisor = Self.powersOfTen[scale]
-        return (product + divisor / 2) / divisor
+        // Constant divisors for the usual `%.1f`/`%.2f` let the compiler avoid a division.
+        switch scale {
+        case 0: return product
+        case 1: return (product + 5) / 10
+        case 2: return (product + 50) / 100
+        default:
+            let divisor = self.divisor
+            return (product + divisor / 2) / divisor
+        }
     }
 }

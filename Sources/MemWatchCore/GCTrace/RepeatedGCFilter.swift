@@ -21,21 +21,21 @@ struct RepeatedGCFilter: Sendable {
 
     var isInsideLastFewGCs: Bool { linesLeftInBlock > 0 }
 
-    /// Whether `event` is a collection not reported before; remembers it.
-    mutating func admit(_ event: GCEvent) -> Bool {
-        if event.id != recentID {
+    /// Whether the collection of isolate `id` at `timeMs` was not reported before; remembers it.
+    mutating func admit(_ id: IsolateID, _ timeMs: Double) -> Bool {
+        if id != recentID {
             if recentID.pid >= 0 { latestStamp[recentID] = recentStamp }
-            recentID = event.id
-            guard let stamp = latestStamp[event.id] else {
-                recentStamp = event.timeMs
+            recentID = id
+            guard let stamp = latestStamp[id] else {
+                recentStamp = timeMs
                 countBlockLine()
                 return true
             }
             recentStamp = stamp
         }
         countBlockLine()
-        if isInsideLastFewGCs, event.timeMs <= recentStamp { return false }
-        recentStamp = event.timeMs
+        if isInsideLastFewGCs, timeMs <= recentStamp { return false }
+        recentStamp = timeMs
         return true
     }
 
