@@ -173,6 +173,42 @@ import Testing
         #expect(reports.map(\.isMainThread).sorted { !$0 && $1 } == [false, true])
     }
 
+    @Test func workerThreadWritesItsOwnHeapSnapshotWhenAsked() throws {
+        let dir = try TemporaryDirectory()
+        let stop = dir.path + "/stop"
+        let worker = "class WorkerOnlyMarker { constructor(i) { this.i = i; } }"
+            + " globalThis.keep = Array.from({ length: 5000 }, (_, i) => new WorkerOnlyMarker(i));"
+            + " const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync('\(stop)')) clearInterval(t); }, 100);"
+        let app = try dir.write("app.js", "new (require('worker_threads').Worker)(\(String(reflecting: worker)), { eval: true }); console.log('started');")
+        let running = try Harness.start(["node", app], stateDir: dir.path + "/state")
+        defer { _ = FileManager.default.createFile(atPath: stop, contents: nil) }
+        let reports = dir.path + "/state/procs"
+        var workers: [Int] = []
+        var pid: Int32 = 0
+        for _ in 0..<300 where workers.isEmpty {
+            usleep(100_000)
+            if let main = ProcessReport.readAll(in: reports).first(where: \.isMainThread) {
+                pid = main.pid
+                workers = try WorkerSnapshotRequest.requestAllWorkers(pid: pid, reportDirectory: reports)
+            }
+        }
+        let thread = try #require(workers.first)
+        var answer: WorkerSnapshotRequest.Answer?
+        for _ in 0..<300 where answer == nil {
+            usleep(100_000)
+            answer = WorkerSnapshotRequest.answer(pid: pid, threadID: thread, reportDirectory: reports)
+        }
+        let path = try #require(answer?.path)
+        #expect(path.hasPrefix(dir.path + "/state/snapshots/Heap.") && path.hasSuffix(".\(pid).\(thread).1.heapsnapshot"))
+        let snapshot = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(String(decoding: snapshot.prefix(20), as: UTF8.self).hasPrefix("{\"snapshot\""))
+        #expect(String(decoding: snapshot, as: UTF8.self).contains("WorkerOnlyMarker"))
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
+        #expect(running.finish().status == 0)
+    }
+
     /// memwatchd under `script`, so its stdout is a terminal: the app gets a
     /// pty of its own and sees a TTY.
     @Test func appSeesATerminalWhenMemwatchdHasOne() throws {

@@ -73,6 +73,7 @@ import Testing
             "--require", "/state dir/preload.cjs", "--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=/my snaps/\"x\"",
         ])
         #expect(p.environment[NodeLaunchPlan.reportDirectoryVariable] == "/state dir/procs")
+        #expect(p.environment[NodeLaunchPlan.snapshotDirectoryVariable] == "/my snaps/\"x\"")
     }
 
     @Test func userSignalInNodeOptionsIsKept() {

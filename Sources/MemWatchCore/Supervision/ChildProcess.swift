@@ -25,7 +25,8 @@ public final class ChildProcess: Sendable {
     public let processGroup: Int32
     /// memwatchd's end of the child's stdout: the pipe's read end or the pty master.
     public let outputFD: Int32
-    private let pidfd: Int32
+    /// Readable once the child has exited.
+    let pidfd: Int32
 
     static let POSIX_SPAWN_SETSID: Int32 = 0x80  // glibc's, hidden behind _GNU_SOURCE
 
@@ -61,6 +62,8 @@ public final class ChildProcess: Sendable {
             guard pipe(&fds) == 0 else { throw .system("pipe", errno) }
             _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
             _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            // The default 64 KB pipe stays: larger ones measured slower
+            // (the bytes fall out of cache between the write and the read).
             readEnd = fds[0]
             writeEnd = fds[1]
             posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)

@@ -26,6 +26,9 @@ public struct NodeLaunchPlan: Sendable, Equatable {
     /// The environment variable naming the directory the preload writes its
     /// per-process reports into.
     public static let reportDirectoryVariable = "MEMWATCHD_REPORT_DIR"
+    /// The environment variable naming where worker threads write their own
+    /// heap snapshots when asked.
+    public static let snapshotDirectoryVariable = "MEMWATCHD_SNAPSHOT_DIR"
 
     public init(
         argv userArgv: [String], environment userEnvironment: [String: String],
@@ -69,6 +72,7 @@ public struct NodeLaunchPlan: Sendable, Equatable {
             appended, to: userEnvironment["NODE_OPTIONS"])
         if let reportDirectory {
             environment[Self.reportDirectoryVariable] = reportDirectory
+            environment[Self.snapshotDirectoryVariable] = userDirectory ?? snapshotDirectory
         }
 
         self.argv = argv

@@ -11,22 +11,24 @@ struct OutputSink {
     init(fd: Int32) { self.fd = fd }
 
     mutating func write<Bytes: ContiguousBytes>(_ bytes: Bytes) {
-        guard !closed else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && (errno == EINTR || errno == EAGAIN) {
-                    if errno == EAGAIN {
-                        var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                        _ = poll(&poller, 1, 100)
-                    }
-                } else {
-                    closed = true
-                    return
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    mutating func write(_ raw: UnsafeRawBufferPointer) {
+        guard !closed, raw.count > 0 else { return }
+        var offset = 0
+        while offset < raw.count {
+            let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && (errno == EINTR || errno == EAGAIN) {
+                if errno == EAGAIN {
+                    var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&poller, 1, 100)
                 }
+            } else {
+                closed = true
+                return
             }
         }
     }

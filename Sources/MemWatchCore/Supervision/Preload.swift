@@ -10,6 +10,11 @@ import Glibc
 /// `<MEMWATCHD_REPORT_DIR>/<pid>.json` (worker threads: `<pid>-<threadId>.json`),
 /// written to a temp name and renamed so a reader never sees half a file.
 /// It never prints: stdout is the app's and the trace's.
+///
+/// In worker threads, when `MEMWATCHD_SNAPSHOT_DIR` is set, it also polls
+/// once a second for `<report dir>/<pid>-<threadId>.snapshot-request` and
+/// answers with `v8.writeHeapSnapshot()` of the worker's own heap (see
+/// ``WorkerSnapshotRequest``).
 public enum Preload {
     public static let fileName = "memwatchd-preload.cjs"
 
@@ -25,10 +30,11 @@ public enum Preload {
           } catch (_) { return; }
           const dir = process.env.MEMWATCHD_REPORT_DIR;
           if (!dir) return;
+          let fs, path, threadId, isMainThread;
           try {
-            const fs = require('fs');
-            const path = require('path');
-            const { threadId, isMainThread } = require('worker_threads');
+            fs = require('fs');
+            path = require('path');
+            ({ threadId, isMainThread } = require('worker_threads'));
             const report = {
               pid: process.pid,
               ppid: process.ppid,
@@ -44,7 +50,39 @@ public enum Preload {
             const temp = `${file}.${process.pid}-${threadId}.tmp`;
             fs.writeFileSync(temp, JSON.stringify(report) + '\n', { mode: 0o644 });
             fs.renameSync(temp, file);
-          } catch (_) { /* a report is a nicety; never disturb the app */ }
+          } catch (_) { return; /* a report is a nicety; never disturb the app */ }
+
+          // A worker thread's heap is not in the SIGUSR2 snapshot (that is
+          // the main thread's), so a worker writes its own when memwatchd
+          // drops a request file for it. One stat a second, on a timer that
+          // never keeps the thread alive.
+          const snapshotDir = process.env.MEMWATCHD_SNAPSHOT_DIR;
+          if (isMainThread || !snapshotDir) return;
+          const base = path.join(dir, `${process.pid}-${threadId}`);
+          let seq = 0;
+          const timer = setInterval(() => {
+            const claimed = `${base}.snapshot-request.taken`;
+            try { fs.renameSync(`${base}.snapshot-request`, claimed); } catch (_) { return; }
+            const result = { pid: process.pid, thread_id: threadId };
+            try {
+              const d = new Date();
+              const p2 = (n) => String(n).padStart(2, '0');
+              const stamp = `${d.getFullYear()}${p2(d.getMonth() + 1)}${p2(d.getDate())}.${p2(d.getHours())}${p2(d.getMinutes())}${p2(d.getSeconds())}`;
+              const file = path.join(snapshotDir, `Heap.${stamp}.${process.pid}.${threadId}.${++seq}.heapsnapshot`);
+              // Created 0600 first: V8 truncates and fills the file, keeping the mode.
+              const fd = fs.openSync(file, 'wx', 0o600);
+              try { v8.writeHeapSnapshot(file); } finally { fs.closeSync(fd); }
+              result.path = file;
+            } catch (e) {
+              result.error = String(e && e.message || e);
+            }
+            try {
+              fs.writeFileSync(`${base}.snapshot.tmp`, JSON.stringify(result) + '\n', { mode: 0o644 });
+              fs.renameSync(`${base}.snapshot.tmp`, `${base}.snapshot.json`);
+              fs.rmSync(claimed, { force: true });
+            } catch (_) {}
+          }, 1000);
+          timer.unref();
         })();
 
         """#

@@ -200,43 +200,51 @@ public final class Supervisor: Sendable {
         defer { records.finish() }
         let fd = child.outputFD
         var filter = TraceOutputFilter(keepTrace: options.keepTrace)
-        var output = TraceOutputFilter.Output()
-        output.app.reserveCapacity(256 * 1024)
+        // App bytes go straight from the read buffer to memwatchd's stdout.
+        var output = ForwardingSink(app: OutputSink(fd: options.outputFD), records: records)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
         defer { buffer.deallocate() }
-        var sink = OutputSink(fd: options.outputFD)
         let holdMs = Int32(options.holdTimeout.components.attoseconds / 1_000_000_000_000_000)
             + Int32(options.holdTimeout.components.seconds * 1000)
+        // Non-blocking reads; poll only when the last read left the pipe
+        // empty, and then on the child's pidfd too, so its exit wakes us.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var quietSinceExit = 0
+        var drained = true
         while true {
-            let exited = state.withLock { $0.exit != nil }
-            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let timeout: Int32 = filter.isHolding ? holdMs : (exited ? 100 : 250)
-            let ready = poll(&poller, 1, timeout)
-            if ready < 0 && errno == EINTR { continue }
-            if ready == 0 {
-                if filter.isHolding {
-                    filter.flush(into: &output)
-                    sink.write(output.app)
-                    output.removeAll()
+            if drained {
+                let exited = state.withLock { $0.exit != nil }
+                var pollers = [
+                    pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: exited ? -1 : child.pidfd, events: Int16(POLLIN), revents: 0),
+                ]
+                let timeout: Int32 = filter.isHolding ? holdMs : (exited ? 100 : -1)
+                let ready = poll(&pollers, 2, timeout)
+                if ready < 0 && errno == EINTR { continue }
+                if pollers[0].revents == 0 {
+                    if filter.isHolding { filter.flush(into: &output) }
+                    if exited && ready == 0 {
+                        quietSinceExit += 1
+                        if quietSinceExit >= 3 { break }
+                    }
+                    if pollers[1].revents != 0 {
+                        // The child exited: let the waiter record it, then drain.
+                        while !state.withLock({ $0.exit != nil }) { usleep(1000) }
+                    }
+                    continue
                 }
-                if exited {
-                    quietSinceExit += 1
-                    if quietSinceExit >= 3 { break }
-                }
-                continue
             }
             let count = read(fd, buffer.baseAddress, buffer.count)
-            if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            if count < 0 && (errno == EINTR || errno == EAGAIN) {
+                drained = true
+                continue
+            }
             if count <= 0 { break }  // EOF, or EIO from a pty whose slave is closed
+            drained = count < buffer.count
             quietSinceExit = 0
             filter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &output)
-            sink.write(output.app)
-            for record in output.records { records.yield(record) }
-            output.removeAll()
         }
         filter.flush(into: &output)
-        sink.write(output.app)
     }
 
     /// Copies memwatchd's stdin to the pty until either side closes.
@@ -268,6 +276,15 @@ public final class Supervisor: Sendable {
         kill(-group, SIGCONT)
         return { withSIGTTOUBlocked { _ = tcsetpgrp(0, ours) } }
     }
+}
+
+/// Where the output pump sends what the filter finds.
+private struct ForwardingSink: TraceOutputSink {
+    var app: OutputSink
+    let records: AsyncStream<GCTraceRecord>.Continuation
+
+    mutating func appOutput(_ bytes: UnsafeRawBufferPointer) { app.write(bytes) }
+    mutating func traceRecord(_ record: GCTraceRecord) { records.yield(record) }
 }
 
 /// A background process group calling tcsetpgrp gets SIGTTOU unless blocked.

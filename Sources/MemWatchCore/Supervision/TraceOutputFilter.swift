@@ -6,7 +6,7 @@ import Glibc
 /// App bytes are released as soon as they arrive: a prompt or a progress bar
 /// is never held back waiting for a newline. The only bytes held are a tail
 /// that could still be the start of a trace line (`[`, digits, `:0x`, hex,
-/// `]` — or `[pid]` from old node — then the rest of the line); the caller releases them with
+/// `]`, then the rest of the line); the caller releases them with
 /// ``flush(into:)`` when no more bytes came for a moment (say 50 ms), and
 /// V8 writes each trace line with a single `write`, so in practice a held
 /// tail is completed within microseconds.
@@ -20,9 +20,10 @@ import Glibc
 /// Whether a candidate is a trace line is the parser's call: any record
 /// it returns means "trace line".
 public struct TraceOutputFilter {
-    /// What one call produced. Reuse one value across calls (clear it after
-    /// writing) to avoid allocating per chunk.
-    public struct Output {
+    /// Collects what the filter produced. Reuse one value across calls
+    /// (clear it after writing) to avoid allocating per chunk. A caller that
+    /// writes app bytes straight on uses its own ``TraceOutputSink``.
+    public struct Output: TraceOutputSink {
         /// Bytes for memwatchd's stdout.
         public var app: [UInt8] = []
         /// Trace lines, parsed, in the order they arrived.
@@ -34,6 +35,9 @@ public struct TraceOutputFilter {
             app.removeAll(keepingCapacity: true)
             records.removeAll(keepingCapacity: true)
         }
+
+        public mutating func appOutput(_ bytes: UnsafeRawBufferPointer) { app.append(contentsOf: bytes) }
+        public mutating func traceRecord(_ record: GCTraceRecord) { records.append(record) }
     }
 
     /// Forward trace lines to stdout as well (`--keep-gc-trace`).
@@ -52,7 +56,7 @@ public struct TraceOutputFilter {
     /// True when bytes are held back as a possible start of a trace line.
     public var isHolding: Bool { !held.isEmpty }
 
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into output: inout Output) {
+    public mutating func feed<Sink: TraceOutputSink>(_ chunk: UnsafeRawBufferPointer, into output: inout Sink) {
         if held.isEmpty {
             let holdFrom = scan(chunk, into: &output)
             if holdFrom < chunk.count {
@@ -68,14 +72,14 @@ public struct TraceOutputFilter {
     }
 
     /// Releases held bytes as app output: nothing more came to complete them.
-    public mutating func flush(into output: inout Output) {
-        output.app.append(contentsOf: held)
+    public mutating func flush<Sink: TraceOutputSink>(into output: inout Sink) {
+        if !held.isEmpty { held.withUnsafeBytes { output.appOutput($0) } }
         held.removeAll(keepingCapacity: true)
     }
 
     /// Emits what `buffer` holds and returns where the tail to hold begins
     /// (`buffer.count` when nothing is held).
-    private mutating func scan(_ buffer: UnsafeRawBufferPointer, into output: inout Output) -> Int {
+    private mutating func scan<Sink: TraceOutputSink>(_ buffer: UnsafeRawBufferPointer, into output: inout Sink) -> Int {
         let count = buffer.count
         guard let base = buffer.baseAddress, count > 0 else { return 0 }
         var emitted = 0
@@ -89,7 +93,7 @@ public struct TraceOutputFilter {
             case .mismatch:
                 searchFrom = start + 1
             case .incomplete:
-                output.app.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[emitted..<start]))
+                emit(buffer, emitted..<start, to: &output)
                 return start
             case .matched(let prefixEnd):
                 guard let newline = memchr(base + prefixEnd, Int32(UInt8(ascii: "\n")), count - prefixEnd) else {
@@ -97,7 +101,7 @@ public struct TraceOutputFilter {
                         searchFrom = start + 1
                         continue
                     }
-                    output.app.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[emitted..<start]))
+                    emit(buffer, emitted..<start, to: &output)
                     return start
                 }
                 let lineEnd = base.distance(to: UnsafeRawPointer(newline))
@@ -109,49 +113,58 @@ public struct TraceOutputFilter {
                     continue
                 }
                 let keptEnd = keepTrace ? lineEnd + 1 : start
-                output.app.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[emitted..<keptEnd]))
-                output.records.append(record)
+                emit(buffer, emitted..<keptEnd, to: &output)
+                output.traceRecord(record)
                 emitted = lineEnd + 1
                 searchFrom = lineEnd + 1
             }
         }
-        output.app.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[emitted..<count]))
+        emit(buffer, emitted..<count, to: &output)
         return count
+    }
+
+    private func emit<Sink: TraceOutputSink>(
+        _ buffer: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout Sink
+    ) {
+        if !range.isEmpty { output.appOutput(UnsafeRawBufferPointer(rebasing: buffer[range])) }
     }
 
     private enum PrefixMatch { case mismatch, incomplete, matched(end: Int) }
 
-    /// Matches V8's line prefix `[<pid>:0x<isolate>]` (or `[<pid>]`) at `start`.
+    /// Matches V8's line prefix `[<pid>:0x<isolate>]` at `start`.
     private static func matchPrefix(_ buffer: UnsafeRawBufferPointer, from start: Int) -> PrefixMatch {
-        var index = start + 1
+        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let count = buffer.count
-        func digits(hex: Bool, max: Int) -> Int {
-            var length = 0
-            while index < count, length <= max {
-                let byte = buffer[index]
-                let isDigit = (byte >= 0x30 && byte <= 0x39)
-                    || (hex && ((byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)))
-                guard isDigit else { break }
-                index += 1
-                length += 1
-            }
-            return length
-        }
-        let pidDigits = digits(hex: false, max: 10)
+        var index = start + 1
+        while index < count, bytes[index] &- 0x30 < 10 { index += 1 }
+        let pidDigits = index - start - 1
+        // Node ≤ 6 printed `[pid]` alone; such old node is not supervised live,
+        // and `[digits]` is common app output, so it is not a candidate here.
+        guard pidDigits <= 10 else { return .mismatch }
         if index == count { return .incomplete }
-        guard pidDigits > 0, pidDigits <= 10 else { return .mismatch }
-        // Node ≤ 6 printed `[pid]` alone.
-        if buffer[index] == UInt8(ascii: "]") { return .matched(end: index + 1) }
-        guard buffer[index] == UInt8(ascii: ":") else { return .mismatch }
+        guard pidDigits > 0, bytes[index] == UInt8(ascii: ":") else { return .mismatch }
         index += 1
         for expected in [UInt8(ascii: "0"), UInt8(ascii: "x")] {
             if index == count { return .incomplete }
-            guard buffer[index] == expected else { return .mismatch }
+            guard bytes[index] == expected else { return .mismatch }
             index += 1
         }
-        let hexDigits = digits(hex: true, max: 16)
+        let hexStart = index
+        while index < count, Self.isHexDigit(bytes[index]) { index += 1 }
+        guard index - hexStart <= 16 else { return .mismatch }
         if index == count { return .incomplete }
-        guard hexDigits > 0, hexDigits <= 16, buffer[index] == UInt8(ascii: "]") else { return .mismatch }
+        guard index > hexStart, bytes[index] == UInt8(ascii: "]") else { return .mismatch }
         return .matched(end: index + 1)
     }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 6
+    }
+}
+
+/// Receives the filter's results as they are found: app bytes (a view into
+/// the caller's buffer, valid only during the call) and trace records.
+public protocol TraceOutputSink {
+    mutating func appOutput(_ bytes: UnsafeRawBufferPointer)
+    mutating func traceRecord(_ record: GCTraceRecord)
 }
