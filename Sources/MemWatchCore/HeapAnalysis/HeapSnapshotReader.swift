@@ -136,6 +136,11 @@ private struct ReadState {
         return needed
     }
 
+    /// Strings the analyses look up by content (statistics, DevTools' distance rules), kept
+    /// even when only class names are.
+    static let namesAnalysesLookUp: Set<[UInt8]> = Set(["Array", "elements", "system / NativeContext",
+        "sloppy_function_map", "(map descriptors)", "system / JSArrayBufferData"].map { Array($0.utf8) })
+
     private func readStrings(from input: HeapSnapshotTokenizer) throws -> HeapStringStore {
         let needed = neededStrings()
         var store = HeapStringStore()
@@ -147,7 +152,7 @@ private struct ReadState {
             buffer.removeAll(keepingCapacity: true)
             try input.readString(appendingTo: &buffer)
             let index = store.count
-            if let needed, index >= needed.count || !needed[index] {
+            if let needed, index >= needed.count || !needed[index], !Self.namesAnalysesLookUp.contains(buffer) {
                 store.appendEmpty()
             } else {
                 store.append(buffer)
