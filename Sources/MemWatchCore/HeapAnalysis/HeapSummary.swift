@@ -32,7 +32,8 @@ public struct HeapSummary: Codable, Sendable {
     /// no dominators, no distances): the cheap count-and-shallow-size pass.
     public static func compute(path: String, retainedSizes: Bool = true,
                                progress: HeapProgress? = nil) throws -> HeapSummary {
-        let options = HeapSnapshotReadOptions(edges: retainedSizes ? .targetsAndNames : .skip, keepAllStrings: false)
+        let options = HeapSnapshotReadOptions(edges: retainedSizes ? .targetsAndNames : .skip, keepAllStrings: false,
+                                              keepNodeIDs: false)
         let graph = try HeapSnapshotReader.read(path: path, options: options, progress: progress)
         return HeapSummary(graph: graph, retainedSizes: retainedSizes, progress: progress)
     }
@@ -42,7 +43,8 @@ public struct HeapSummary: Codable, Sendable {
     public init(graph: consuming HeapGraph, retainedSizes: Bool = true, progress: HeapProgress? = nil) {
         var graph = graph
         progress?.begin(phase: "grouping by constructor")
-        let classes = HeapNodeClasses(graph: graph)
+        let withDominators = retainedSizes && graph.hasEdges
+        let classes = HeapNodeClasses(graph: graph, perNode: withDominators)
         var distances: HeapDistances?
         if graph.hasEdges {
             progress?.begin(phase: "distances")
@@ -51,9 +53,8 @@ public struct HeapSummary: Codable, Sendable {
         var counts = [Int](repeating: 0, count: classes.count)
         var shallow = [Int](repeating: 0, count: classes.count)
         var minDistance = [Int32](repeating: HeapDistances.unreachable, count: classes.count)
-        let classOfNode = classes.classOfNode
         for node in 0..<graph.nodeCount where HeapNodeClasses.isCounted(graph, node) {
-            let cls = Int(classOfNode[node])
+            let cls = classes.classOf(node, in: graph)
             counts[cls] += 1
             shallow[cls] += graph.selfSize(node)
             if let distances { minDistance[cls] = min(minDistance[cls], distances.distance[node]) }
@@ -64,7 +65,7 @@ public struct HeapSummary: Codable, Sendable {
         graph.releaseColumnsUnusedByDominators()
 
         var classRetained: [Int]?
-        if retainedSizes && graph.hasEdges {
+        if withDominators {
             progress?.begin(phase: "dominators")
             let tree = DominatorTree(graph: graph, retention: HeapRetention(graph: graph))
             progress?.begin(phase: "retained sizes")
