@@ -8,7 +8,20 @@ public struct HeapNodeClasses: Sendable {
     /// Class name by class id.
     public let names: [String]
 
-    public init(graph: HeapGraph) {
+    /// Class of one node, from the per-node table when built, else from its type and name.
+    @inline(__always)
+    public func classOf(_ node: Int, in graph: HeapGraph) -> Int {
+        if !classOfNode.isEmpty { return Int(classOfNode[node]) }
+        let type = Int(graph.nodeTypes[node])
+        let category = categoryOfType[type]
+        return category >= 0 ? Int(category) : Int(classOfString[Int(graph.nodeNames[node])])
+    }
+
+    private let categoryOfType: [Int32]
+    private let classOfString: [Int32]
+
+    /// `perNode: false` skips the per-node table (4 bytes a node) for one-pass callers.
+    public init(graph: HeapGraph, perNode: Bool = true) {
         let types = graph.types
         var names: [String] = []
         var categoryOfType = [Int32](repeating: -1, count: graph.meta.nodeTypes.count)
@@ -25,7 +38,7 @@ public struct HeapNodeClasses: Sendable {
             }
         }
         var classOfString = [Int32](repeating: -1, count: graph.strings.count)
-        var classOfNode = [Int32](repeating: 0, count: graph.nodeCount)
+        var classOfNode = [Int32](repeating: 0, count: perNode ? graph.nodeCount : 0)
         let nodeTypes = graph.nodeTypes
         let nodeNames = graph.nodeNames
         let object = types.object, native = types.native
@@ -39,12 +52,14 @@ public struct HeapNodeClasses: Sendable {
                     names.append(graph.strings[nameIndex])
                     classOfString[nameIndex] = id
                 }
-                classOfNode[node] = id
-            } else {
+                if perNode { classOfNode[node] = id }
+            } else if perNode {
                 classOfNode[node] = categoryOfType[type]
             }
         }
         self.classOfNode = classOfNode
+        self.categoryOfType = categoryOfType
+        self.classOfString = classOfString
         self.names = names
     }
 
@@ -63,7 +78,7 @@ public struct HeapNodeClasses: Sendable {
 
     public var count: Int { names.count }
 
-    public func name(of node: Int) -> String { names[Int(classOfNode[node])] }
+    public func name(of node: Int) -> String { names[Int(classOfNode[node])] }  // needs the per-node table
 
     /// DevTools leaves out empty non-native nodes (the synthetic roots, for instance).
     @inline(__always)

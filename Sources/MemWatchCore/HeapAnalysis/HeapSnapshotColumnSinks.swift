@@ -31,20 +31,20 @@ struct NodeColumnsSink: HeapIntSink {
     /// The first value that does not fit its column, reported after the array.
     var firstInvalid: (field: String, node: Int, value: Int)?
 
-    init(meta: HeapSnapshotMeta, reserve: Int) {
+    init(meta: HeapSnapshotMeta, reserve: Int, keepIDs: Bool = true, keepEdgeCounts: Bool = true) {
         var roles = [Role](repeating: .ignore, count: meta.nodeFields.count)
         roles[meta.nodeTypeField] = .type
         roles[meta.nodeNameField] = .name
-        roles[meta.nodeIdField] = .id
+        if keepIDs { roles[meta.nodeIdField] = .id }
         roles[meta.nodeSelfSizeField] = .selfSize
-        roles[meta.nodeEdgeCountField] = .edgeCount
+        if keepEdgeCounts { roles[meta.nodeEdgeCountField] = .edgeCount }
         self.roles = roles
         typeLimit = meta.nodeTypes.count
         types.reserveCapacity(reserve)
         names.reserveCapacity(reserve)
-        ids.reserveCapacity(reserve)
+        if keepIDs { ids.reserveCapacity(reserve) }
         selfSizes.reserveCapacity(reserve)
-        edgeCounts.reserveCapacity(reserve + 1)
+        if keepEdgeCounts { edgeCounts.reserveCapacity(reserve + 1) }
     }
 
     var isAtRowBoundary: Bool { field == 0 }

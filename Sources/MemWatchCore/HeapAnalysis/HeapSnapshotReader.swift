@@ -6,9 +6,13 @@ public struct HeapSnapshotReadOptions: Sendable {
     /// are kept; the others read as "".
     public var keepAllStrings: Bool
 
-    public init(edges: Edges = .targetsAndNames, keepAllStrings: Bool = true) {
+    /// Node ids are only needed to match objects across snapshots.
+    public var keepNodeIDs: Bool
+
+    public init(edges: Edges = .targetsAndNames, keepAllStrings: Bool = true, keepNodeIDs: Bool = true) {
         self.edges = edges
         self.keepAllStrings = keepAllStrings
+        self.keepNodeIDs = keepNodeIDs
     }
 }
 
@@ -81,7 +85,8 @@ private struct ReadState {
             if let raw = rawEdges { edges = columns(ofRawEdges: raw, meta); rawEdges = nil }
         case "nodes":
             if let meta {
-                var sink = NodeColumnsSink(meta: meta, reserve: meta.nodeCount ?? 0)
+                var sink = NodeColumnsSink(meta: meta, reserve: meta.nodeCount ?? 0,
+                                           keepIDs: options.keepNodeIDs, keepEdgeCounts: options.edges != .skip)
                 try input.readIntArray(into: &sink, "nodes")
                 nodes = sink
             } else {
@@ -111,7 +116,8 @@ private struct ReadState {
     }
 
     private func columns(ofRawNodes raw: [Int], _ meta: HeapSnapshotMeta) throws -> NodeColumnsSink {
-        var sink = NodeColumnsSink(meta: meta, reserve: raw.count / meta.nodeFields.count)
+        var sink = NodeColumnsSink(meta: meta, reserve: raw.count / meta.nodeFields.count,
+                                   keepIDs: options.keepNodeIDs, keepEdgeCounts: options.edges != .skip)
         for value in raw { sink.put(value) }
         return sink
     }
@@ -136,6 +142,11 @@ private struct ReadState {
         return needed
     }
 
+    /// Strings the analyses look up by content (statistics, DevTools' distance rules), kept
+    /// even when only class names are.
+    static let namesAnalysesLookUp: Set<[UInt8]> = Set(["Array", "elements", "system / NativeContext",
+        "sloppy_function_map", "(map descriptors)", "system / JSArrayBufferData"].map { Array($0.utf8) })
+
     private func readStrings(from input: HeapSnapshotTokenizer) throws -> HeapStringStore {
         let needed = neededStrings()
         var store = HeapStringStore()
@@ -147,7 +158,7 @@ private struct ReadState {
             buffer.removeAll(keepingCapacity: true)
             try input.readString(appendingTo: &buffer)
             let index = store.count
-            if let needed, index >= needed.count || !needed[index] {
+            if let needed, index >= needed.count || !needed[index], !Self.namesAnalysesLookUp.contains(buffer) {
                 store.appendEmpty()
             } else {
                 store.append(buffer)

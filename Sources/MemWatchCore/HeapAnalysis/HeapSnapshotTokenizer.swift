@@ -119,17 +119,17 @@ final class HeapSnapshotTokenizer {
         return try fill(atLeast: 1) > 0 ? base[pos] : nil
     }
 
-    func expect(_ byte: UInt8, _ what: String) throws {
-        guard try peek() == byte else { throw failure(expected: what) }
+    func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws {
+        guard try peek() == byte else { throw failure(expected: what()) }
         pos += 1
     }
 
     /// Consumes `,` and returns true, or consumes `closer` and returns false.
-    func commaOr(_ closer: UInt8, _ what: String) throws -> Bool {
+    func commaOr(_ closer: UInt8, _ what: @autoclosure () -> String) throws -> Bool {
         switch try peek() {
         case UInt8(ascii: ","): pos += 1; return true
         case closer: pos += 1; return false
-        default: throw failure(expected: what)
+        default: throw failure(expected: what())
         }
     }
 
@@ -346,12 +346,15 @@ final class HeapSnapshotTokenizer {
                 throw failure(expected: "a number in \(what)")
             }
             sink.put(negative ? -value : value)
-            pos = base.distance(to: p)
-            if pos < end {
-                let c = base[pos]
-                if c == UInt8(ascii: ",") { pos += 1; continue }
-                if c == UInt8(ascii: "]") { pos += 1; return }
+            // V8 writes "\n," between rows: skip that whitespace here, not in the slow path.
+            var q = p
+            while q < limit && Self.isWhitespace(q.pointee) { q += 1 }
+            if q < limit {
+                let c = q.pointee
+                if c == UInt8(ascii: ",") { pos = base.distance(to: q) + 1; continue }
+                if c == UInt8(ascii: "]") { pos = base.distance(to: q) + 1; return }
             }
+            pos = base.distance(to: p)
             if try !commaOr(UInt8(ascii: "]"), "',' or ']' in \(what)") { return }
         }
     }

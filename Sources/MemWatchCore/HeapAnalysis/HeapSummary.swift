@@ -32,49 +32,50 @@ public struct HeapSummary: Codable, Sendable {
     /// no dominators, no distances): the cheap count-and-shallow-size pass.
     public static func compute(path: String, retainedSizes: Bool = true,
                                progress: HeapProgress? = nil) throws -> HeapSummary {
-        let options = retainedSizes
-            ? HeapSnapshotReadOptions(edges: .targetsAndNames, keepAllStrings: true)
-            : HeapSnapshotReadOptions(edges: .skip, keepAllStrings: false)
+        let options = HeapSnapshotReadOptions(edges: retainedSizes ? .targetsAndNames : .skip, keepAllStrings: false,
+                                              keepNodeIDs: false)
         let graph = try HeapSnapshotReader.read(path: path, options: options, progress: progress)
         return HeapSummary(graph: graph, retainedSizes: retainedSizes, progress: progress)
     }
 
-    public init(graph: HeapGraph, retainedSizes: Bool = true, progress: HeapProgress? = nil) {
+    /// Consumes the graph so it can drop the columns it is done with before the dominator
+    /// tree, the phase that needs the most memory.
+    public init(graph: consuming HeapGraph, retainedSizes: Bool = true, progress: HeapProgress? = nil) {
+        var graph = graph
         progress?.begin(phase: "grouping by constructor")
-        let classes = HeapNodeClasses(graph: graph)
+        let withDominators = retainedSizes && graph.hasEdges
+        let classes = HeapNodeClasses(graph: graph, perNode: withDominators)
         var distances: HeapDistances?
         if graph.hasEdges {
             progress?.begin(phase: "distances")
             distances = HeapDistances(graph: graph, recordParents: false)
         }
-        var rows = [HeapConstructorSummary?](repeating: nil, count: classes.count)
+        var counts = [Int](repeating: 0, count: classes.count)
+        var shallow = [Int](repeating: 0, count: classes.count)
         var minDistance = [Int32](repeating: HeapDistances.unreachable, count: classes.count)
         for node in 0..<graph.nodeCount where HeapNodeClasses.isCounted(graph, node) {
-            let cls = Int(classes.classOfNode[node])
-            let size = graph.selfSize(node)
-            if rows[cls] == nil {
-                rows[cls] = HeapConstructorSummary(name: classes.names[cls], count: 0, distance: nil,
-                                                   shallowSize: 0, retainedSize: nil)
-            }
-            rows[cls]!.count += 1
-            rows[cls]!.shallowSize += size
+            let cls = classes.classOf(node, in: graph)
+            counts[cls] += 1
+            shallow[cls] += graph.selfSize(node)
             if let distances { minDistance[cls] = min(minDistance[cls], distances.distance[node]) }
         }
         statistics = HeapStatistics(graph: graph, distances: distances)
+        let hasDistances = distances != nil
+        distances = nil
+        graph.releaseColumnsUnusedByDominators()
 
         var classRetained: [Int]?
-        if retainedSizes && graph.hasEdges {
+        if withDominators {
             progress?.begin(phase: "dominators")
             let tree = DominatorTree(graph: graph, retention: HeapRetention(graph: graph))
             progress?.begin(phase: "retained sizes")
             classRetained = Self.classRetainedSizes(graph: graph, classes: classes, tree: tree)
         }
         var result: [HeapConstructorSummary] = []
-        for cls in 0..<classes.count {
-            guard var row = rows[cls] else { continue }
-            if distances != nil && minDistance[cls] < HeapDistances.systemBase { row.distance = Int(minDistance[cls]) }
-            row.retainedSize = classRetained?[cls]
-            result.append(row)
+        for cls in 0..<classes.count where counts[cls] > 0 {
+            let distance = hasDistances && minDistance[cls] < HeapDistances.systemBase ? Int(minDistance[cls]) : nil
+            result.append(HeapConstructorSummary(name: classes.names[cls], count: counts[cls], distance: distance,
+                                                 shallowSize: shallow[cls], retainedSize: classRetained?[cls]))
         }
         result.sort {
             let a = $0.retainedSize ?? $0.shallowSize, b = $1.retainedSize ?? $1.shallowSize

@@ -67,10 +67,14 @@ public struct HeapRetainingPaths {
 
     /// Groups `nodes` by path shape and ranks the groups by retained size. A node dominated by
     /// another node of the set adds to the count but not to the retained size (it is inside).
-    public func groups(of nodes: [Int32], tree: DominatorTree, retained: [Int]) -> [HeapRetainingPathGroup] {
-        var inSet = [Bool](repeating: false, count: graph.nodeCount)
-        for node in nodes { inSet[Int(node)] = true }
-        let insideAnother = Self.dominatedBySet(inSet, tree: tree)
+    /// Without a dominator tree, retained sizes stay 0 and groups rank by count.
+    public func groups(of nodes: [Int32], tree: DominatorTree?, retained: [Int]?) -> [HeapRetainingPathGroup] {
+        var insideAnother: [Bool] = []
+        if let tree {
+            var inSet = [Bool](repeating: false, count: graph.nodeCount)
+            for node in nodes { inSet[Int(node)] = true }
+            insideAnother = Self.dominatedBySet(inSet, tree: tree)
+        }
         var groupIndex: [[Int]: Int] = [:]
         var groups: [HeapRetainingPathGroup] = []
         for node in nodes.map(Int.init) {
@@ -94,7 +98,7 @@ public struct HeapRetainingPaths {
                                                      count: 0, retainedSize: 0))
             }
             groups[index].count += 1
-            if !insideAnother[node] { groups[index].retainedSize += retained[node] }
+            if let retained, !insideAnother[node] { groups[index].retainedSize += retained[node] }
         }
         return groups.sorted {
             $0.retainedSize != $1.retainedSize ? $0.retainedSize > $1.retainedSize : $0.count > $1.count
