@@ -55,6 +55,10 @@ public final class Supervisor: Sendable {
 
     private struct State {
         var exit: ChildExit?
+        /// A stop is under way and its group is not yet empty: the command's
+        /// own process may be gone while others of its group (a shell's
+        /// child) still run, and memwatchd must not leave them behind.
+        var stopUnsettled = false
         var outputDrained = false
         var waiters: [CheckedContinuation<ChildExit, Never>] = []
         var cleanup: [@Sendable () -> Void] = []
@@ -124,7 +128,7 @@ public final class Supervisor: Sendable {
     public func exit() async -> ChildExit {
         await withCheckedContinuation { continuation in
             let done: ChildExit? = state.withLock { state in
-                guard state.outputDrained, let exit = state.exit else {
+                guard state.outputDrained, !state.stopUnsettled, let exit = state.exit else {
                     state.waiters.append(continuation)
                     return nil
                 }
@@ -167,13 +171,18 @@ public final class Supervisor: Sendable {
         guard !stopRequested.exchange(true, ordering: .relaxed) else { return }
         let child = self.child
         let deadline = ContinuousClock.now + options.stopTimeout
-        Thread.detachNewThread {
+        finish { $0.stopUnsettled = true }
+        Thread.detachNewThread { [self] in
             let proc = ProcReader()
+            defer { finish { $0.stopUnsettled = false } }
             while ContinuousClock.now < deadline {
                 if proc.members(ofProcessGroup: child.processGroup).isEmpty { return }
                 usleep(50_000)
             }
             child.signalGroup(SIGKILL)
+            while !proc.members(ofProcessGroup: child.processGroup).isEmpty && ContinuousClock.now < deadline + .seconds(5) {
+                usleep(20_000)
+            }
         }
     }
 
@@ -181,7 +190,7 @@ public final class Supervisor: Sendable {
         let (exit, waiters, cleanup): (ChildExit?, [CheckedContinuation<ChildExit, Never>], [@Sendable () -> Void]) =
             state.withLock { state in
                 update(&state)
-                guard state.outputDrained, let exit = state.exit else { return (nil, [], []) }
+                guard state.outputDrained, !state.stopUnsettled, let exit = state.exit else { return (nil, [], []) }
                 defer {
                     state.waiters = []
                     state.cleanup = []
