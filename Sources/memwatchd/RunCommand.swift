@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let paths = try state.prepare(snapshotDirectory: snapshot.snapshotDir)
-        let reporter = EventReporter(store: try EventStore(path: paths.state.eventStorePath), alerts: StderrAlertSink())
+        let store = try EventStore(path: paths.state.eventStorePath)
         let preload = try Preload.write(into: paths.state.path + "/preload")
         let plan = NodeLaunchPlan(
             argv: command, environment: ProcessInfo.processInfo.environment,
@@ -60,16 +60,6 @@ struct RunCommand: AsyncParsableCommand {
         if plan.diagnosticDirectory != paths.snapshots {
             try StateDirectory.prepareSnapshotDirectory(plan.diagnosticDirectory)
         }
-
-        var sessionOptions = WatchSession.Options()
-        sessionOptions.detector = detector
-        sessionOptions.heapLimitShare = heapLimitShare
-        sessionOptions.defaultHeapLimit = plan.heapLimit?.bytes
-        sessionOptions.reportDirectory = paths.reports
-        let taker = SnapshotTaker(
-            snapshotDirectory: plan.diagnosticDirectory, policy: snapshot.policy, reporter: reporter,
-            signaller: dryRun ? DryRunSignaller() : PidfdSignaller())
-        let session = WatchSession(options: sessionOptions, reporter: reporter, snapshots: taker)
 
         var supervision = Supervisor.Options()
         supervision.stopTimeout = .milliseconds(Int(stopTimeout * 1000))
@@ -81,6 +71,17 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("memwatchd: \(error)\n".utf8))
             throw ExitCode(127)
         }
+
+        let reporter = EventReporter(store: store, alerts: StderrAlertSink(rawTerminal: supervisor.holdsTerminalRaw))
+        var sessionOptions = WatchSession.Options()
+        sessionOptions.detector = detector
+        sessionOptions.heapLimitShare = heapLimitShare
+        sessionOptions.defaultHeapLimit = plan.heapLimit?.bytes
+        sessionOptions.reportDirectory = paths.reports
+        let taker = SnapshotTaker(
+            snapshotDirectory: plan.diagnosticDirectory, policy: snapshot.policy, reporter: reporter,
+            signaller: dryRun ? DryRunSignaller() : PidfdSignaller())
+        let session = WatchSession(options: sessionOptions, reporter: reporter, snapshots: taker)
 
         let sampler = ProcSampler(interval: .milliseconds(Int(sampleInterval * 1000)))
         let sampling = Task { await session.sample(treeOf: supervisor.pid, with: sampler) }

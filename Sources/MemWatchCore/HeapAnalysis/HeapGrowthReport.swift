@@ -21,7 +21,7 @@ public struct HeapGrowthReport: Codable, Sendable {
     /// One line for an alert: `Session +250 (+37.1 kB) via global → .sessionStore: Map → ...; (array) +1 (+7.0 kB)`.
     public var alertText: String {
         growers.enumerated().map { i, g in
-            var text = "\(g.name) \(g.delta >= 0 ? "+" : "")\(g.delta) (+\(g.sizeDelta) B)"
+            var text = "\(g.name) \(g.delta >= 0 ? "+" : "")\(g.delta) (+\(HumanReadable.bytes(Int64(g.sizeDelta))))"
             if i == 0, let path { text += " via " + path.joined(separator: " → ") }
             return text
         }.joined(separator: "; ")

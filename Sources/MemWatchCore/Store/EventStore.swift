@@ -48,6 +48,22 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Adds facts learnt later to a recorded event, e.g. what grew between the
+    /// snapshots that followed a leak. Returns the event as now stored.
+    @discardableResult
+    public func addDetails(_ details: [String: EventDetail], toEvent id: Int64) throws(EventStoreError) -> MemWatchEvent? {
+        do {
+            return try database.write { db in
+                guard var row = try EventRow.fetchOne(db, key: id) else { return nil }
+                row.event.details.merge(details) { $1 }
+                try row.update(db)
+                return row.event
+            }
+        } catch {
+            throw .cannotWrite(path: path, reason: Self.message(error))
+        }
+    }
+
     /// Events oldest first, optionally of one type and/or one pid.
     public func events(type: EventType? = nil, pid: Int32? = nil) throws(EventStoreError) -> [MemWatchEvent] {
         do {

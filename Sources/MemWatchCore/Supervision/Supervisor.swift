@@ -46,6 +46,9 @@ public final class Supervisor: Sendable {
     public let traceRecords: AsyncStream<GCTraceRecord>
     /// Whether the app runs on a pty.
     public let usesPty: Bool
+    /// Whether memwatchd's own terminal is in raw mode (keys go to the app's
+    /// pty): lines memwatchd prints there must end in `\r\n`.
+    public let holdsTerminalRaw: Bool
 
     public var pid: Int32 { child.pid }
 
@@ -94,6 +97,7 @@ public final class Supervisor: Sendable {
         traceRecords = records
 
         var cleanup: [@Sendable () -> Void] = []
+        holdsTerminalRaw = pty != nil && stdinIsTerminal
         if let pty, stdinIsTerminal {
             let raw = RawTerminal(fd: 0)
             cleanup.append { raw?.restore() }

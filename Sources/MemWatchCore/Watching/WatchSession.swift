@@ -76,6 +76,20 @@ public actor WatchSession {
         let pid = event.id.pid
         if processes[pid] == nil, !unreachable.contains(pid) { register(event.id) }
         for alert in watch.observe(event) { respond(to: alert) }
+        if event.kind.isFull { followUp(event) }
+    }
+
+    /// While a leak goes on, another snapshot once the heap has grown by a
+    /// fifth since the last one and the cooldown has passed: the two snapshots'
+    /// difference names what grows.
+    private func followUp(_ event: GCEvent) {
+        guard watch.watch(for: event.id)?.leak != nil, let process = processes[event.id.pid],
+              let last = process.snapshotRequests.last,
+              process.snapshotRequests.count < snapshots.policy.maxSnapshotsPerProcess,
+              Date().timeIntervalSince(last.time) >= snapshots.policy.cooldown,
+              Double(event.usedAfter) >= Double(last.heapUsed) * 1.2
+        else { return }
+        requestSnapshot(of: event.id, heapUsed: event.usedAfter, trigger: "leak-growth", urgent: false)
     }
 
     private func register(_ id: IsolateID) {
@@ -110,7 +124,8 @@ public actor WatchSession {
             let process = processes[finding.id.pid]
             var event = MemWatchEvent.leak(finding, rss: process?.latestSample?.rss, time: now)
             if let note = workerNote(finding.id) { event.details["note"] = .string(note) }
-            reporter.report(event)
+            let recorded = reporter.report(event)
+            if processes[finding.id.pid]?.leakEventID == nil { processes[finding.id.pid]?.leakEventID = recorded.id }
             requestSnapshot(of: finding.id, heapUsed: finding.heapUsed, trigger: "leak", urgent: false)
         case .heapLimit(let breach):
             reporter.report(MemWatchEvent(
@@ -141,7 +156,43 @@ public actor WatchSession {
             catchesSIGUSR2: status?.catches(signal: SIGUSR2) ?? false,
             memAvailable: proc.memoryAvailable() ?? 0, cgroupRemaining: cgroup?.headroom,
             appDirectory: process.workingDirectory, urgent: urgent, details: details)
+        processes[id.pid]?.snapshotRequests.append((Date(), heapUsed))
         let snapshots = snapshots
-        actions.append(Task { _ = await snapshots.take(request) })
+        actions.append(Task {
+            if case .written(let path, _, _) = await snapshots.take(request) { await written(path, of: id.pid) }
+        })
+    }
+
+    /// From the second snapshot of a process on, what grew between the last
+    /// two: computed at the lowest CPU priority, added to the leak's record
+    /// and told on the alert sinks.
+    private func written(_ path: String, of pid: Int32) {
+        guard var process = processes[pid] else { return }
+        process.snapshotPaths.append(path)
+        processes[pid] = process
+        guard process.snapshotPaths.count >= 2 else { return }
+        let old = URL(fileURLWithPath: process.snapshotPaths[process.snapshotPaths.count - 2])
+        let new = URL(fileURLWithPath: path)
+        let (reporter, leakEventID) = (reporter, process.leakEventID)
+        actions.append(Task {
+            do {
+                let growth = try await HeapGrowthReport.computeInBackground(old: old, new: new)
+                guard !growth.growers.isEmpty else { return }
+                var details: [String: EventDetail] = ["top_growers": .string(growth.alertText)]
+                if let path = growth.path { details["retaining_path"] = .string(path.joined(separator: " → ")) }
+                details["growth_snapshots"] = .string(old.path + " → " + new.path)
+                var event = MemWatchEvent(time: Date(), type: .leak, pid: pid, details: details)
+                if let leakEventID, let updated = try reporter.store.addDetails(details, toEvent: leakEventID) {
+                    event = updated
+                }
+                reporter.alerts.emit(Alert(
+                    priority: .warning, message: "what grew in pid \(pid) between its last two snapshots: \(growth.alertText)",
+                    event: event))
+            } catch {
+                reporter.alerts.emit(Alert(
+                    priority: .error, message: "comparing snapshots of pid \(pid) failed: \(error)",
+                    event: MemWatchEvent(time: Date(), type: .alert, pid: pid, reason: "\(error)")))
+            }
+        })
     }
 }

@@ -14,6 +14,12 @@ public struct WatchedProcess: Sendable {
     public var workingDirectory: String?
     /// The latest /proc sample.
     public var latestSample: MemorySample?
+    /// The recorded leak event, to which later findings (what grew) are added.
+    public var leakEventID: Int64?
+    /// Snapshots asked for since the leak: when, and the heap then.
+    public var snapshotRequests: [(time: Date, heapUsed: Int64)] = []
+    /// Snapshots written, oldest first.
+    public var snapshotPaths: [String] = []
 
     public var pid: Int32 { handle.pid }
 
