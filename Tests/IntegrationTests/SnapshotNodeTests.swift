@@ -87,6 +87,22 @@ import Testing
         #expect(events.first?.details["partial_file"] == .string("none"))
     }
 
+    @Test func processThatNeverWritesTimesOutAndIsLeftRunning() async throws {
+        let state = try SnapshotTestState()
+        // Catches SIGUSR2 and ignores it: no snapshot will ever come.
+        let app = try SnapshotTestNode.system.start([], script: "process.on('SIGUSR2', () => {});\n" + Self.app)
+        defer { app.kill() }
+        let policy = SnapshotPolicy(timeoutBase: 1, timeoutPerHeapByte: 0)
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, policy: policy, reporter: try state.reporter())
+
+        let outcome = await taker.take(try app.request())
+
+        #expect(outcome == .failed(
+            reason: "no whole snapshot from pid \(app.pid) after 1.0 s (timeout)", partialFile: .noFile))
+        #expect(!app.handle.hasExited)
+        #expect(try EventStore(path: state.store).events().map(\.type) == [.snapshotFailed])
+    }
+
     @Test func processKilledWhileWritingLeavesNoPartialFile() async throws {
         let state = try SnapshotTestState()
         // A heap big enough that writing its snapshot takes a while.
