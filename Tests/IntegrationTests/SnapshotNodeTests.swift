@@ -14,6 +14,7 @@ import Testing
     @Test(arguments: SnapshotTestNode.versions)
     func leakSnapshotIsWrittenWholePrivateAndRecorded(node: SnapshotTestNode) async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try node.start(["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
         let alerts = CollectedAlerts()
@@ -54,6 +55,7 @@ import Testing
 
     @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndKeepsRunning() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         // Everything memwatchd would add except --heapsnapshot-signal.
         let app = try SnapshotTestNode.system.start(["--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
@@ -73,6 +75,7 @@ import Testing
 
     @Test func processExitingOnTheSignalGivesSnapshotFailed() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try SnapshotTestNode.system.start(
             [], script: "process.on('SIGUSR2', () => process.exit(3));\n" + Self.app)
         defer { app.kill() }
@@ -89,6 +92,7 @@ import Testing
 
     @Test func processThatNeverWritesTimesOutAndIsLeftRunning() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         // Catches SIGUSR2 and ignores it: no snapshot will ever come.
         let app = try SnapshotTestNode.system.start([], script: "process.on('SIGUSR2', () => {});\n" + Self.app)
         defer { app.kill() }
@@ -105,6 +109,7 @@ import Testing
 
     @Test func processKilledWhileWritingLeavesNoPartialFile() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         // A heap big enough that writing its snapshot takes a while.
         let app = try SnapshotTestNode.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: """
@@ -145,6 +150,7 @@ import Testing
 
     @Test func symlinkedSnapshotDirectoryIsRefusedAndTheProcessNotSignalled() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let elsewhere = state.path + "/elsewhere"
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
         let link = state.path + "/linked-snapshots"
@@ -168,6 +174,7 @@ import Testing
 
     @Test func budgetDeletesTheOldestManagedSnapshotOnly() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try SnapshotTestNode.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
@@ -195,6 +202,7 @@ import Testing
 
     @Test func heapdumpStyleSnapshotInTheAppDirectoryIsFoundAndMadePrivate() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let appDirectory = state.path + "/app"
         try FileManager.default.createDirectory(atPath: appDirectory, withIntermediateDirectories: false)
         // Like the heapdump module: its own SIGUSR2 handler, a file in the cwd;
@@ -224,6 +232,7 @@ import Testing
 
     @Test func dryRunChecksEverythingAndSendsNothing() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try SnapshotTestNode.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
@@ -241,6 +250,7 @@ import Testing
     @Test func eventsCommandOnAMissingStoreIsEmptyAndSucceeds() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-none-\(UUID())").path
         let json = try SnapshotTestBinary.run(["events", "--state-dir", missing, "--json"])
+        #expect(!FileManager.default.fileExists(atPath: missing))  // reading creates nothing
         #expect(json.status == 0)
         #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
         let table = try SnapshotTestBinary.run(["events", "--state-dir", missing])
@@ -332,6 +342,8 @@ struct SnapshotTestState {
         try StateDirectory(path: path).create()
         try StateDirectory.prepareSnapshotDirectory(StateDirectory(path: path).snapshotsPath)
     }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
 
     func reporter(_ alerts: any AlertSink = CollectedAlerts()) throws -> EventReporter {
         EventReporter(store: try EventStore(path: store), alerts: alerts)

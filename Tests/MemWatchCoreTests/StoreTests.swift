@@ -97,7 +97,10 @@ import Testing
     @Test func jsonShapeFollowsTheCLIContract() throws {
         let event = MemWatchEvent(
             time: Self.t0, type: .snapshot, pid: 4242, path: "/s/Heap.x.heapsnapshot", bytes: 1234, seconds: 0.5)
-        let data = try JSONEncoder().encode([event])
+        let text = MemWatchEvent.jsonArray([event])
+        #expect(text.hasPrefix(#"[\#n  {"time": "2027-01-15T08:00:00.000Z", "type": "snapshot", "pid": 4242, "path": "/s/"#))
+        #expect(MemWatchEvent.jsonArray([]) == "[]")
+        let data = Data(text.utf8)
         let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(array.count == 1)
         #expect(array[0]["time"] as? String == "2027-01-15T08:00:00.000Z")

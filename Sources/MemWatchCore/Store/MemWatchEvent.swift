@@ -53,30 +53,41 @@ public struct MemWatchEvent: Sendable, Equatable {
     }
 }
 
-extension MemWatchEvent: Encodable {
-    enum CodingKeys: String, CodingKey {
-        case id, time, type, pid, isolate, detector, reason, path, bytes, seconds
-        case heapUsed = "heap_used"
-        case rss, details
+extension MemWatchEvent {
+    /// One JSON object as `memwatchd events --json` prints it: keys in a fixed,
+    /// readable order (`time`, `type`, `pid` first), ISO 8601 time, absent fields left out.
+    public var json: String {
+        var fields: [String] = []
+        func add(_ key: String, _ value: (some Encodable)?) {
+            guard let value, let data = try? Self.encoder.encode(value) else { return }
+            fields.append("\"\(key)\": " + String(decoding: data, as: UTF8.self))
+        }
+        add("time", time.formatted(Self.iso8601))
+        add("type", type.rawValue)
+        add("pid", pid)
+        add("isolate", isolate)
+        add("detector", detector)
+        add("reason", reason)
+        add("path", path)
+        add("bytes", bytes)
+        add("seconds", seconds)
+        add("heap_used", heapUsed)
+        add("rss", rss)
+        add("details", details.isEmpty ? nil : details)
+        add("id", id)
+        return "{" + fields.joined(separator: ", ") + "}"
     }
 
-    /// The JSON shape of `memwatchd events --json`: ISO 8601 time, absent fields left out.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(time.formatted(Self.iso8601), forKey: .time)
-        try container.encode(type, forKey: .type)
-        try container.encodeIfPresent(pid, forKey: .pid)
-        try container.encodeIfPresent(isolate, forKey: .isolate)
-        try container.encodeIfPresent(detector, forKey: .detector)
-        try container.encodeIfPresent(reason, forKey: .reason)
-        try container.encodeIfPresent(path, forKey: .path)
-        try container.encodeIfPresent(bytes, forKey: .bytes)
-        try container.encodeIfPresent(seconds, forKey: .seconds)
-        try container.encodeIfPresent(heapUsed, forKey: .heapUsed)
-        try container.encodeIfPresent(rss, forKey: .rss)
-        if !details.isEmpty { try container.encode(details, forKey: .details) }
-        try container.encodeIfPresent(id, forKey: .id)
+    /// A JSON array of events, one per line.
+    public static func jsonArray(_ events: [MemWatchEvent]) -> String {
+        events.isEmpty ? "[]" : "[\n  " + events.map(\.json).joined(separator: ",\n  ") + "\n]"
     }
 
     public static let iso8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 }
