@@ -21,6 +21,8 @@ public enum EventMessage {
         case .snapshotDeleted:
             let size = event.bytes.map { " (\(H.bytes($0)))" } ?? ""
             return "heap snapshot deleted: \(event.path ?? "?")\(size): \(reason)"
+        case .exit:
+            return "\(subject(event)) \(event.reason ?? "exited")"
         default:
             return "\(event.type) in \(subject(event)): \(reason)"
         }

@@ -1,6 +1,9 @@
 /// What the caller knows when it asks for a snapshot: the process and the
 /// facts from /proc and the GC trace (ProcReader / CgroupMemory fill these).
 /// The taker adds the rest (disk, budget, history, clock).
+///
+/// Read the /proc facts (by pid) *before* calling `take`: it checks the pidfd
+/// first, so facts read from a pid that was since reused are never acted on.
 public struct SnapshotRequest: Sendable {
     public var process: ProcessHandle
     /// The isolate whose leak triggered the snapshot, as V8 prints it.

@@ -54,6 +54,23 @@ public struct MemWatchEvent: Sendable, Equatable {
 }
 
 extension MemWatchEvent {
+    /// A watched process ended: `status` when it exited, `signal` when killed.
+    public static func exit(pid: Int32, status: Int32?, signal: Int32?, time: Date) -> MemWatchEvent {
+        var details: [String: EventDetail] = [:]
+        var reason = "exited"
+        if let status {
+            details["status"] = .int(Int64(status))
+            reason = "exited with status \(status)"
+        }
+        if let signal {
+            details["signal"] = .int(Int64(signal))
+            reason = "killed by signal \(signal)" + (strsignal(signal).map { " (\(String(cString: $0)))" } ?? "")
+        }
+        return MemWatchEvent(time: time, type: .exit, pid: pid, reason: reason, details: details)
+    }
+}
+
+extension MemWatchEvent {
     /// One JSON object as `memwatchd events --json` prints it: keys in a fixed,
     /// readable order (`time`, `type`, `pid` first), ISO 8601 time, absent fields left out.
     public var json: String {
