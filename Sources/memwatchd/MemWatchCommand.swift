@@ -5,6 +5,6 @@ struct MemWatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memwatchd",
         abstract: "Catch memory leaks in Node.js processes: watch the V8 GC trace, take heap snapshots.",
-        subcommands: [EventsCommand.self]
+        subcommands: [EventsCommand.self, SuperviseHarnessCommand.self]
     )
 }

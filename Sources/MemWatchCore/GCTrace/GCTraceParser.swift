@@ -1,21 +1,278 @@
-/// What one line of V8 GC trace output says.
-public enum GCTraceRecord: Sendable, Equatable {
-    /// A `--trace-gc` or `--trace-gc-nvp` line: one collection.
-    case gc(GCEvent)
-    /// Any other line V8's GC tracing printed (a `--trace-gc-verbose` space
-    /// block line, a heap statistics line): not app output, not a collection.
-    case traceOnly(IsolateID)
-}
-
 /// Turns lines of V8 GC trace output into records; everything else is app output.
 ///
-/// INTERFACE ONLY: the real implementation lands with the parser work (issue 2).
+/// Reads every format node has printed (V8's `gc-tracer.cc` / `heap.cc`):
+/// - `--trace-gc`, Node 0.10–6: `[pid]   45 ms: Mark-sweep 12.3 (45.6) -> 7.8 (45.6) MB, 12 / 0 ms [allocation failure] [GC in old space requested].`
+/// - Node 8–18: `... MB, 1.5 / 0.0 ms  (+ ...) (average mu = 1.000, current mu = 1.000) allocation failure GC in old space requested`
+/// - Node 20–24: `... MB, [pooled: 0 MB, ]6.04 / 0.00 ms  (...) (average mu = ..., current mu = ...) allocation failure; GC in old space requested`,
+///   with `Mark-Compact (reduce)`, `Minor Mark-Sweep`, `Scavenge (interleaved)`.
+/// - `--trace-gc-nvp`: `pause=0.4 mutator=24.3 gc=s ... total_size_before=4074344 total_size_after=3212760 ...`
+///   (Node 24: `start_object_size=`/`end_object_size=`, `start_memory_size=`/`end_memory_size=`).
+/// - `--trace-gc-verbose` space and external memory lines.
+///
+/// Lines may carry a log shipper's prefix (`0|app  | `, a timestamp), decimal
+/// commas, Windows isolate addresses without `0x`. Cut-off lines give nil or the
+/// record the whole line gives (never a smaller number); the reason of a line
+/// cut inside it is dropped rather than shortened.
+///
+/// `mutating` because it remembers which GCs it has seen, to report the ones the
+/// OOM `<--- Last few GCs --->` block repeats as `.repeatedGC`, and because it
+/// interns reason strings.
 public struct GCTraceParser: Sendable {
+    private var strings = ByteStringInterner()
+    private var repeats = RepeatedGCFilter()
+
     public init() {}
 
-    /// Parses one line (without its newline). Returns nil for app output,
-    /// garbage, and cut-off lines.
+    /// Parses one line (with or without its `\n` / `\r\n`). Nil for app output,
+    /// garbage and cut-off lines; any record means V8's tracing printed the line.
     public mutating func parse(_ line: UnsafeRawBufferPointer) -> GCTraceRecord? {
-        nil
+        guard let raw = line.baseAddress, line.count > 0 else { return nil }
+        let start = raw.assumingMemoryBound(to: UInt8.self)
+        var end = start + line.count
+        while end > start, end[-1] == UInt8(ascii: "\n") || end[-1] == UInt8(ascii: "\r") { end -= 1 }
+        var cursor = ByteCursor(start, end)
+        guard let header = TraceLineHeader.find(&cursor) else {
+            repeats.observeOtherLine(ByteCursor(start, end))
+            return nil
+        }
+        let record = body(of: header, &cursor)
+        if case .gc(let event)? = record, !repeats.admit(event) { return .repeatedGC(event) }
+        return record
+    }
+
+    /// Convenience for tests and tools: parses the UTF-8 bytes of `line`.
+    public mutating func parse(_ line: some StringProtocol) -> GCTraceRecord? {
+        var copy = String(line)
+        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    // MARK: - Line shapes
+
+    private mutating func body(of header: TraceLineHeader, _ c: inout ByteCursor) -> GCTraceRecord? {
+        let id = header.id
+        c.skipSpaces()
+        // `%8.0f ms: ` — lines about one collection or the heap's sizing.
+        if c.current &- 48 < 10 {
+            guard let stamp = c.decimal(), c.skip(" ms: ") else { return header.hasIsolate ? .traceOnly(id) : nil }
+            let time = stamp.value
+            if c.startsWith("pause=") {
+                // Nil when cut off before its last figure.
+                return nvpEvent(id: id, time: time, &c).map(GCTraceRecord.gc)
+            }
+            switch gcEvent(id: id, time: time, &c) {
+            case .event(let event): return .gc(event)
+            case .cutOff: return nil
+            case .notCollection: return header.hasIsolate ? .traceOnly(id) : nil
+            }
+        }
+        // `[pid]` alone is too common in app output to mean anything without a GC.
+        guard header.hasIsolate else { return nil }
+        return VerboseTraceLine.parse(id: id, &c, strings: &strings) ?? .traceOnly(id)
+    }
+
+    private enum GCLineResult {
+        case event(GCEvent)
+        /// Looked like a collection's line and stopped before its figures ended.
+        case cutOff
+        /// Another trace line after the stamp (`Memory reducer: ...`,
+        /// `Scavenge stack scanning: ...`, `[HeapController] ...`).
+        case notCollection
+    }
+
+    /// `Mark-Compact (reduce) 41.1 (65.7) -> 36.6 (70.9) MB, pooled: 0 MB, 6.04 / 0.00 ms  (...) reason; collector reason`
+    private mutating func gcEvent(id: IsolateID, time: Double, _ c: inout ByteCursor) -> GCLineResult {
+        let nameStart = c.position
+        let shared = c.skip("Shared ")
+        guard let kind = Self.collectorName(&c) else { return .notCollection }
+        let variantStart = c.position
+        while c.startsWith(" ("), Self.isLetter(c.byte(at: 2)) {
+            var probe = c
+            probe.advance(2)
+            while Self.isLetter(probe.current) || probe.current == UInt8(ascii: "-") { probe.advance() }
+            guard probe.skip(UInt8(ascii: ")")) else { break }
+            c = probe
+        }
+        let variantEnd = c.position
+        guard c.current == UInt8(ascii: " "), c.byte(at: 1) &- 48 < 10 else {
+            // `Scavenge stack scanning: ...` and the like; a line cut right after
+            // the name cannot be told apart, and either way it is no event.
+            return c.remaining <= 1 ? .cutOff : .notCollection
+        }
+        c.advance()
+
+        guard let usedBefore = c.decimal() else { return .cutOff }
+        var committedBefore: DecimalFigure?
+        if c.skip(" (") {
+            guard let figure = c.decimal(), c.skip(UInt8(ascii: ")")) else { return .cutOff }
+            committedBefore = figure
+        }
+        guard c.skip(" -> "), let usedAfter = c.decimal() else { return .cutOff }
+        var committedAfter: DecimalFigure?
+        if c.skip(" (") {
+            guard let figure = c.decimal(), c.skip(UInt8(ascii: ")")) else { return .cutOff }
+            committedAfter = figure
+        }
+        guard c.skip(" MB, ") else { return .cutOff }
+        if c.skip("pooled: ") {
+            guard c.decimal() != nil, c.skip(" MB, ") else { return .cutOff }
+        }
+        guard var pause = c.decimal() else { return .cutOff }
+        if c.skip(" / ") {
+            guard let second = c.decimal() else { return .cutOff }
+            // V8 3.x printed `external / total ms` (`%d / %d ms`); V8 4+ prints
+            // `duration / external`. Only the old format has integers and brackets.
+            if pause.scale == 0, second.scale == 0, Self.hasBracketReason(after: c) { pause = second }
+        }
+        guard c.skip(" ms") else { return .cutOff }
+
+        guard let reason = self.reason(&c) else { return .cutOff }
+        let mb: Int64 = 1 << 20
+        guard let before = usedBefore.scaled(by: mb), let after = usedAfter.scaled(by: mb) else { return .cutOff }
+
+        var variant: String?
+        if shared || variantEnd > variantStart {
+            let span = UnsafeBufferPointer(start: nameStart, count: variantEnd - nameStart)
+            variant = strings.string(span, make: Self.variantList)
+        }
+        return .event(GCEvent(
+            id: id, timeMs: time, kind: kind, variant: variant,
+            usedBefore: before, usedAfter: after,
+            committedBefore: committedBefore.flatMap { $0.scaled(by: mb) },
+            committedAfter: committedAfter.flatMap { $0.scaled(by: mb) },
+            pauseMs: pause.value, reason: reason.text))
+    }
+
+    /// The names V8 has printed for its collectors, old and new.
+    @inline(__always) private static func collectorName(_ c: inout ByteCursor) -> GCKind? {
+        if c.skip("Scavenge") { return .scavenge }
+        if c.skip("Mark-") {
+            if c.skip("Compact") || c.skip("compact") || c.skip("sweep") || c.skip("Sweep") { return .markCompact }
+            return nil
+        }
+        if c.skip("Minor Mark-") {
+            if c.skip("Compact") || c.skip("Sweep") || c.skip("sweep") || c.skip("compact") { return .minorMarkSweep }
+        }
+        return nil
+    }
+
+    private struct Reason { var text: String? }
+
+    /// What follows the pause: parenthesised statistics, then the GC reason and the
+    /// collector's reason. Nil if the line is cut inside the statistics.
+    private mutating func reason(_ c: inout ByteCursor) -> Reason? {
+        c.skipSpaces()
+        while c.current == UInt8(ascii: "(") {
+            guard c.seek(UInt8(ascii: ")")) else { return nil }
+            c.advance()
+            c.skipSpaces()
+        }
+        if c.isAtEnd { return Reason(text: nil) }
+        // Node ≤ 6: `[allocation failure] [GC in old space requested].`
+        if c.skip(UInt8(ascii: "[")) {
+            let start = c.position
+            guard c.seek(UInt8(ascii: "]")) else { return nil }
+            return Reason(text: internedReason(start, c.position))
+        }
+        // Node ≥ 20 ends the GC reason with `;`.
+        let start = c.position
+        var probe = c
+        if probe.seek(UInt8(ascii: ";")) {
+            return Reason(text: internedReason(start, probe.position))
+        }
+        // Node 8–18: `reason collector-reason` with nothing between: take the
+        // longest of V8's reasons the text starts with, none if it was cut.
+        guard let known = KnownGCReasons.longestPrefix(c) else { return Reason(text: nil) }
+        return Reason(text: internedReason(start, start + known))
+    }
+
+    private mutating func internedReason(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> String? {
+        var e = end
+        while e > start, e[-1] == UInt8(ascii: " ") { e -= 1 }
+        guard e > start else { return nil }
+        return strings.string(UnsafeBufferPointer(start: start, count: e - start))
+    }
+
+    private static func hasBracketReason(after cursor: ByteCursor) -> Bool {
+        var c = cursor
+        guard c.skip(" ms") else { return false }
+        c.skipSpaces()
+        return c.current == UInt8(ascii: "[")
+    }
+
+    @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 &- 97 < 26 }
+
+    /// `Shared Mark-Compact (reduce) (interleaved)` → `shared, reduce, interleaved`.
+    private static func variantList(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var words: [Substring] = []
+        if text.hasPrefix("Shared ") { words.append("shared") }
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
+            words.append(rest[rest.index(after: open)..<close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return words.joined(separator: ", ")
+    }
+
+    // MARK: - --trace-gc-nvp
+
+    /// `pause=0.4 mutator=24.3 gc=s reduce_memory=0 ... total_size_before=4074344 total_size_after=3212760 ...`
+    /// Every figure used must be followed by a space: a value at a cut could be short.
+    private func nvpEvent(id: IsolateID, time: Double, _ c: inout ByteCursor) -> GCEvent? {
+        var pause: DecimalFigure?
+        var kind: GCKind?
+        var reduce = false, interleaved = false
+        var before: Int64?, after: Int64?, committedBefore: Int64?, committedAfter: Int64?
+        while !c.isAtEnd {
+            let keyStart = c.position
+            guard c.seek(UInt8(ascii: "=")) else { break }
+            let key = UnsafeBufferPointer(start: keyStart, count: c.position - keyStart)
+            c.advance()
+            switch NVPKey(key) {
+            case .pause: pause = c.decimal()
+            case .gc: kind = Self.nvpKind(&c)
+            case .reduceMemory: reduce = c.skip(UInt8(ascii: "1"))
+            case .interleaved: interleaved = c.skip(UInt8(ascii: "1"))
+            case .sizeBefore: before = c.integer()
+            case .sizeAfter: after = c.integer()
+            case .memoryBefore: committedBefore = c.integer()
+            case .memoryAfter: committedAfter = c.integer()
+            case .other: break
+            }
+            if c.current != UInt8(ascii: " ") {
+                // A value cut off, or one that is not a number: forget it.
+                switch NVPKey(key) {
+                case .pause: pause = nil
+                case .gc: kind = nil
+                case .sizeBefore: before = nil
+                case .sizeAfter: after = nil
+                case .memoryBefore: committedBefore = nil
+                case .memoryAfter: committedAfter = nil
+                case .reduceMemory, .interleaved, .other: break
+                }
+                guard c.seek(UInt8(ascii: " ")) else { break }
+            }
+            c.advance()
+        }
+        guard let pause, let kind, let before, let after else { return nil }
+        let variant: String? = switch (reduce, interleaved) {
+        case (true, true): "reduce, interleaved"
+        case (true, false): "reduce"
+        case (false, true): "interleaved"
+        case (false, false): nil
+        }
+        return GCEvent(id: id, timeMs: time, kind: kind, variant: variant,
+                       usedBefore: before, usedAfter: after,
+                       committedBefore: committedBefore, committedAfter: committedAfter,
+                       pauseMs: pause.value, reason: nil)
+    }
+
+    /// `gc=s` scavenge; `gc=mc` mark-compact, `gc=ms` V8 3.x–5.x mark-sweep (full);
+    /// `gc=mmc` minor mark-compact, `gc=mms` minor mark-sweep.
+    private static func nvpKind(_ c: inout ByteCursor) -> GCKind? {
+        if c.skip("s ") { c.position -= 1; return .scavenge }
+        if c.skip("mc ") || c.skip("ms ") { c.position -= 1; return .markCompact }
+        if c.skip("mmc ") || c.skip("mms ") || c.skip("minor_ms ") { c.position -= 1; return .minorMarkSweep }
+        return nil
     }
 }

@@ -1,0 +1,39 @@
+/// The `[pid:isolate]` V8 puts before every trace line (`PrintIsolate`):
+/// `[2216:0x1c054840]`, `[4647:0x1e6c3000:0]` (Node 24 nvp adds a thread
+/// number), `[2216:000001D3F2A4C010]` (Windows `%p`), `[2216]` (V8 3.x).
+struct TraceLineHeader {
+    var id: IsolateID
+    /// False for V8 3.x's `[pid]`, which app output uses too.
+    var hasIsolate: Bool
+
+    /// Finds the header at the line's start or after a log shipper's prefix
+    /// (`0|app  | `, `2024-01-01T00:00:00: `); leaves `cursor` after the `]`.
+    @inline(__always) static func find(_ cursor: inout ByteCursor) -> TraceLineHeader? {
+        var attempts = 0
+        while attempts < 8, cursor.seek(UInt8(ascii: "[")) {
+            cursor.advance()
+            var c = cursor
+            if let header = parse(&c) {
+                cursor = c
+                return header
+            }
+            attempts += 1
+        }
+        return nil
+    }
+
+    @inline(__always) private static func parse(_ c: inout ByteCursor) -> TraceLineHeader? {
+        guard let pid = c.integer(), pid <= Int64(Int32.max) else { return nil }
+        if c.skip(UInt8(ascii: "]")) {
+            return TraceLineHeader(id: IsolateID(pid: Int32(pid), isolate: 0), hasIsolate: false)
+        }
+        guard c.skip(UInt8(ascii: ":")) else { return nil }
+        if !c.skip("0x") { _ = c.skip("0X") }
+        guard let isolate = c.hex() else { return nil }
+        if c.skip(UInt8(ascii: ":")) {
+            guard c.integer() != nil else { return nil }
+        }
+        guard c.skip(UInt8(ascii: "]")) else { return nil }
+        return TraceLineHeader(id: IsolateID(pid: Int32(pid), isolate: isolate), hasIsolate: true)
+    }
+}

@@ -1,0 +1,154 @@
+import CSystemd
+import Glibc
+
+/// The user's command, started in its own process group (or, on a pty, its
+/// own session with the pty as controlling terminal).
+///
+/// Started with `posix_spawnp`: Foundation's `Process` cannot set a session or
+/// controlling terminal, and `fork` is unsafe in a threaded Swift process.
+/// The child is reaped through a pidfd, so waiting never takes another child's
+/// status and a signal never hits a later process that reused the pid.
+public final class ChildProcess: Sendable {
+    /// Where the child's stdout (and, on a pty, stdin and stderr) go.
+    public enum Output: Sendable {
+        /// stdout into a pipe memwatchd reads; stdin and stderr inherited.
+        case pipe
+        /// stdin, stdout and stderr on the pty's slave, which becomes the
+        /// child's controlling terminal. With `keepStdin`, stdin is inherited
+        /// instead (memwatchd's own stdin is not a terminal).
+        case pty(Pseudoterminal, keepStdin: Bool)
+    }
+
+    public let pid: Int32
+    /// The child's process group (its pid): signals for "the app" go here so
+    /// a node behind `npm start` or `sh -c` gets them too.
+    public let processGroup: Int32
+    /// memwatchd's end of the child's stdout: the pipe's read end or the pty master.
+    public let outputFD: Int32
+    /// Readable once the child has exited.
+    let pidfd: Int32
+
+    static let POSIX_SPAWN_SETSID: Int32 = 0x80  // glibc's, hidden behind _GNU_SOURCE
+    static let F_SETPIPE_SZ: Int32 = 1031  // Linux's, hidden behind _GNU_SOURCE
+
+    public init(argv: [String], environment: [String: String], output: Output) throws(SupervisorError) {
+        precondition(!argv.isEmpty, "ChildProcess needs a command")
+        var attributes = posix_spawnattr_t()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawnattr_init(&attributes)
+        posix_spawn_file_actions_init(&actions)
+        defer {
+            posix_spawnattr_destroy(&attributes)
+            posix_spawn_file_actions_destroy(&actions)
+        }
+
+        // The child starts with default dispositions and nothing blocked,
+        // whatever memwatchd ignores or blocks for its own signal handling.
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+
+        let readEnd: Int32
+        var writeEnd: Int32 = -1
+        switch output {
+        case .pipe:
+            var fds: [Int32] = [-1, -1]
+            // pipe2 is hidden behind _GNU_SOURCE; set close-on-exec right after.
+            guard pipe(&fds) == 0 else { throw .system("pipe", errno) }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            // A 1 MB pipe (the unprivileged maximum by default) instead of 64 KB:
+            // a fast writer and memwatchd trade places far less often.
+            _ = fcntl(fds[1], Self.F_SETPIPE_SZ, 1 << 20)
+            readEnd = fds[0]
+            writeEnd = fds[1]
+            posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+            posix_spawnattr_setpgroup(&attributes, 0)
+        case .pty(let pty, let keepStdin):
+            readEnd = pty.master
+            // After setsid, opening the slave without O_NOCTTY makes it the
+            // controlling terminal (glibc runs setsid before the file actions).
+            let first: Int32 = keepStdin ? 1 : 0
+            posix_spawn_file_actions_addopen(&actions, first, pty.slavePath, O_RDWR, 0)
+            for fd in Int32(0)...2 where fd != first && !(keepStdin && fd == 0) {
+                posix_spawn_file_actions_adddup2(&actions, first, fd)
+            }
+            flags |= Self.POSIX_SPAWN_SETSID
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        var pid: pid_t = 0
+        let spawnResult = withCStrings(argv) { cArgv in
+            withCStrings(environment.map { "\($0.key)=\($0.value)" }) { cEnvironment in
+                posix_spawnp(&pid, cArgv[0]!, &actions, &attributes, cArgv, cEnvironment)
+            }
+        }
+        if writeEnd >= 0 { close(writeEnd) }
+        guard spawnResult == 0 else {
+            if case .pipe = output { close(readEnd) }
+            throw .cannotExecute(command: argv[0], errno: spawnResult)
+        }
+        let pidfd = memwatch_pidfd_open(pid)
+        guard pidfd >= 0 else {
+            let error = errno
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            throw .system("pidfd_open", error)
+        }
+        self.pid = pid
+        self.processGroup = pid
+        self.outputFD = readEnd
+        self.pidfd = pidfd
+    }
+
+    /// Blocks the calling thread until the child exits, then reaps it.
+    /// Call once, from a thread that may block.
+    public func waitForExit() -> ChildExit {
+        var info = siginfo_t()
+        while true {
+            // P_PIDFD (3): wait on exactly this child, never on any other.
+            if waitid(idtype_t(rawValue: 3), id_t(pidfd), &info, WEXITED) == 0 { break }
+            if errno == EINTR { continue }
+            // Reaped elsewhere (a stray waitpid(-1)): the status is lost.
+            return .exited(code: 255)
+        }
+        let code = info._sifields._sigchld.si_status
+        return info.si_code == CLD_EXITED ? .exited(code: code) : .killed(signal: code)
+    }
+
+    /// Signals the child itself, through its pidfd. False when it is gone.
+    @discardableResult
+    public func signal(_ signal: Int32) -> Bool {
+        memwatch_pidfd_send_signal(pidfd, signal) == 0
+    }
+
+    /// Signals every process in the child's group. False when none is left.
+    @discardableResult
+    public func signalGroup(_ signal: Int32) -> Bool {
+        kill(-processGroup, signal) == 0
+    }
+
+    /// True while any process of the child's group is alive (zombies aside
+    /// from the group's point of view: `kill` still reaches them).
+    public var groupExists: Bool { kill(-processGroup, 0) == 0 }
+
+    deinit {
+        close(pidfd)
+        close(outputFD)
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings.
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return body(pointers)
+}

@@ -1,0 +1,298 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// Runs the user's command the way a shell would, while memwatchd reads its
+/// stdout: app output goes on to memwatchd's stdout byte for byte, GC trace
+/// lines come out of ``traceRecords``.
+///
+/// - stdout is a pipe, or a pty when memwatchd's stdout is a terminal (so the
+///   app still sees a terminal); stdin and stderr pass through.
+/// - SIGINT, SIGTERM, SIGHUP, SIGQUIT reach the app's process group; SIGUSR1
+///   reaches the group's processes that catch it (its default action would
+///   kill a wrapper such as `sh`). SIGINT and SIGTERM also start a graceful
+///   stop: after `stopTimeout` the whole group gets SIGKILL.
+/// - ``exit()`` gives the child's status once it exited and its output is
+///   drained; memwatchd exits with its `shellStatus`.
+public final class Supervisor: Sendable {
+    public enum Terminal: Sendable {
+        /// A pty when `outputFD` is a terminal, else a pipe.
+        case automatic
+        case pipe
+        case pty
+    }
+
+    public struct Options: Sendable {
+        /// Grace between SIGTERM and SIGKILL when stopping (`--stop-timeout`).
+        public var stopTimeout: Duration = .seconds(10)
+        /// Forward GC trace lines to stdout too (`--keep-gc-trace`).
+        public var keepTrace = false
+        public var terminal = Terminal.automatic
+        /// Where the app's output goes: memwatchd's stdout.
+        public var outputFD: Int32 = 1
+        /// How long a possible start of a trace line may be held back.
+        public var holdTimeout: Duration = .milliseconds(50)
+        /// Handle memwatchd's own signals (forward, stop). Off when the caller
+        /// owns them, e.g. through a ServiceGroup, and calls ``stop()`` itself.
+        public var handleSignals = true
+
+        public init() {}
+    }
+
+    public let child: ChildProcess
+    /// Trace lines from the app's stdout, parsed, in order. Finishes when
+    /// the output is drained.
+    public let traceRecords: AsyncStream<GCTraceRecord>
+    /// Whether the app runs on a pty.
+    public let usesPty: Bool
+
+    public var pid: Int32 { child.pid }
+
+    private let options: Options
+    private let state = Mutex(State())
+    private let stopRequested = Atomic<Bool>(false)
+
+    private struct State {
+        var exit: ChildExit?
+        var outputDrained = false
+        var waiters: [CheckedContinuation<ChildExit, Never>] = []
+        var cleanup: [@Sendable () -> Void] = []
+    }
+
+    /// Starts `argv` (looked up in PATH) with `environment`.
+    public init(argv: [String], environment: [String: String], options: Options = Options()) throws(SupervisorError) {
+        self.options = options
+        let stdinIsTerminal = isatty(0) == 1
+        let wantsPty: Bool
+        switch options.terminal {
+        case .automatic: wantsPty = isatty(options.outputFD) == 1
+        case .pipe: wantsPty = false
+        case .pty: wantsPty = true
+        }
+        // A reader gone from memwatchd's stdout must not kill memwatchd: the
+        // write fails with EPIPE and the output is dropped instead.
+        signal(SIGPIPE, SIG_IGN)
+
+        var pty: Pseudoterminal?
+        if wantsPty {
+            let opened = try Pseudoterminal()
+            opened.copyWindowSize(from: isatty(options.outputFD) == 1 ? options.outputFD : 0)
+            pty = opened
+            child = try ChildProcess(
+                argv: argv, environment: environment, output: .pty(opened, keepStdin: !stdinIsTerminal))
+        } else {
+            child = try ChildProcess(argv: argv, environment: environment, output: .pipe)
+        }
+        usesPty = pty != nil
+        let (records, recordSink) = AsyncStream.makeStream(
+            of: GCTraceRecord.self, bufferingPolicy: .bufferingNewest(100_000))
+        traceRecords = records
+
+        var cleanup: [@Sendable () -> Void] = []
+        if let pty, stdinIsTerminal {
+            let raw = RawTerminal(fd: 0)
+            cleanup.append { raw?.restore() }
+            startInputPump(into: pty.master)
+        } else if !usesPty {
+            cleanup.append(handTerminal(to: child.processGroup))
+        }
+        if options.handleSignals {
+            let pty = pty
+            let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1] + (pty != nil ? [SIGWINCH] : [])
+            let trap = SignalTrap(signals, queue: DispatchQueue(label: "memwatchd.signals")) {
+                [weak self] number in self?.received(signal: number, pty: pty)
+            }
+            cleanup.append { trap.cancel() }
+        }
+        let finalCleanup = cleanup
+        state.withLock { $0.cleanup = finalCleanup }
+
+        let child = self.child
+        Thread.detachNewThread { [self] in
+            let exit = child.waitForExit()
+            finish { $0.exit = exit }
+        }
+        Thread.detachNewThread { [self] in
+            pumpOutput(to: recordSink)
+            finish { $0.outputDrained = true }
+        }
+    }
+
+    /// The child's exit status, once it exited and its output is drained
+    /// (and memwatchd's terminal is restored).
+    public func exit() async -> ChildExit {
+        await withCheckedContinuation { continuation in
+            let done: ChildExit? = state.withLock { state in
+                guard state.outputDrained, let exit = state.exit else {
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                return exit
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    /// Graceful stop: `signal` (SIGTERM) to the app's group, then SIGKILL to
+    /// the group after `stopTimeout` if anything of it still runs. Returns
+    /// the child's status.
+    public func stop(signal: Int32 = SIGTERM) async -> ChildExit {
+        beginStop(signal: signal)
+        return await exit()
+    }
+
+    private func received(signal number: Int32, pty: Pseudoterminal?) {
+        switch number {
+        case SIGWINCH:
+            pty?.copyWindowSize(from: isatty(options.outputFD) == 1 ? options.outputFD : 0)
+        case SIGINT, SIGTERM:
+            beginStop(signal: number)
+        case SIGUSR1:
+            // Only to processes with a handler: SIGUSR1's default action kills.
+            let proc = ProcReader()
+            for member in proc.members(ofProcessGroup: child.processGroup)
+            where proc.status(of: member).value?.catches(signal: SIGUSR1) == true {
+                kill(member, SIGUSR1)
+            }
+        default:
+            child.signalGroup(number)
+        }
+    }
+
+    /// Sends `signal` to the group; the first stop also arms the SIGKILL
+    /// deadline. Later stops just pass their signal on.
+    private func beginStop(signal number: Int32) {
+        child.signalGroup(number)
+        guard !stopRequested.exchange(true, ordering: .relaxed) else { return }
+        let child = self.child
+        let deadline = ContinuousClock.now + options.stopTimeout
+        Thread.detachNewThread {
+            let proc = ProcReader()
+            while ContinuousClock.now < deadline {
+                if proc.members(ofProcessGroup: child.processGroup).isEmpty { return }
+                usleep(50_000)
+            }
+            child.signalGroup(SIGKILL)
+        }
+    }
+
+    private func finish(_ update: (inout State) -> Void) {
+        let (exit, waiters, cleanup): (ChildExit?, [CheckedContinuation<ChildExit, Never>], [@Sendable () -> Void]) =
+            state.withLock { state in
+                update(&state)
+                guard state.outputDrained, let exit = state.exit else { return (nil, [], []) }
+                defer {
+                    state.waiters = []
+                    state.cleanup = []
+                }
+                return (exit, state.waiters, state.cleanup)
+            }
+        guard let exit else { return }
+        for step in cleanup { step() }
+        for waiter in waiters { waiter.resume(returning: exit) }
+    }
+
+    /// Reads the app's stdout until EOF (or, once the child exited, until it
+    /// stays quiet: a grandchild may hold the pipe open for ever), filters it
+    /// and writes the app's bytes on.
+    private func pumpOutput(to records: AsyncStream<GCTraceRecord>.Continuation) {
+        defer { records.finish() }
+        let fd = child.outputFD
+        var filter = TraceOutputFilter(keepTrace: options.keepTrace)
+        // App bytes go straight from the read buffer to memwatchd's stdout.
+        var output = ForwardingSink(app: OutputSink(fd: options.outputFD), records: records)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        defer { buffer.deallocate() }
+        let holdMs = Int32(options.holdTimeout.components.attoseconds / 1_000_000_000_000_000)
+            + Int32(options.holdTimeout.components.seconds * 1000)
+        // Non-blocking reads; poll only when the last read left the pipe
+        // empty, and then on the child's pidfd too, so its exit wakes us.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        var quietSinceExit = 0
+        var drained = true
+        while true {
+            if drained {
+                let exited = state.withLock { $0.exit != nil }
+                var pollers = [
+                    pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: exited ? -1 : child.pidfd, events: Int16(POLLIN), revents: 0),
+                ]
+                let timeout: Int32 = filter.isHolding ? holdMs : (exited ? 100 : -1)
+                let ready = poll(&pollers, 2, timeout)
+                if ready < 0 && errno == EINTR { continue }
+                if pollers[0].revents == 0 {
+                    if filter.isHolding { filter.flush(into: &output) }
+                    if exited && ready == 0 {
+                        quietSinceExit += 1
+                        if quietSinceExit >= 3 { break }
+                    }
+                    if pollers[1].revents != 0 {
+                        // The child exited: let the waiter record it, then drain.
+                        while !state.withLock({ $0.exit != nil }) { usleep(1000) }
+                    }
+                    continue
+                }
+            }
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            if count < 0 && (errno == EINTR || errno == EAGAIN) {
+                drained = true
+                continue
+            }
+            if count <= 0 { break }  // EOF, or EIO from a pty whose slave is closed
+            drained = count < buffer.count
+            quietSinceExit = 0
+            filter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &output)
+        }
+        filter.flush(into: &output)
+    }
+
+    /// Copies memwatchd's stdin to the pty until either side closes.
+    private func startInputPump(into master: Int32) {
+        Thread.detachNewThread { [weak self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while self != nil {
+                var poller = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&poller, 1, 200)
+                guard let current = self else { return }
+                if current.state.withLock({ $0.exit != nil }) { return }
+                if ready <= 0 { continue }
+                let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                if count <= 0 { return }
+                var sink = OutputSink(fd: master)
+                sink.write(buffer[0..<count])
+            }
+        }
+    }
+
+    /// In pipe mode the child runs in its own process group; if memwatchd
+    /// is in the foreground of a terminal on stdin, the child must take that
+    /// place, or reading stdin would stop it (SIGTTIN). Returns the undo.
+    private func handTerminal(to group: pid_t) -> @Sendable () -> Void {
+        guard isatty(0) == 1, tcgetpgrp(0) == getpgrp() else { return {} }
+        let ours = getpgrp()
+        withSIGTTOUBlocked { _ = tcsetpgrp(0, group) }
+        // It may have read stdin before it was in the foreground, and stopped.
+        kill(-group, SIGCONT)
+        return { withSIGTTOUBlocked { _ = tcsetpgrp(0, ours) } }
+    }
+}
+
+/// Where the output pump sends what the filter finds.
+private struct ForwardingSink: TraceOutputSink {
+    var app: OutputSink
+    let records: AsyncStream<GCTraceRecord>.Continuation
+
+    mutating func appOutput(_ bytes: UnsafeRawBufferPointer) { app.write(bytes) }
+    mutating func traceRecord(_ record: GCTraceRecord) { records.yield(record) }
+}
+
+/// A background process group calling tcsetpgrp gets SIGTTOU unless blocked.
+private func withSIGTTOUBlocked(_ body: () -> Void) {
+    var block = sigset_t(), old = sigset_t()
+    sigemptyset(&block)
+    sigaddset(&block, SIGTTOU)
+    pthread_sigmask(SIG_BLOCK, &block, &old)
+    body()
+    pthread_sigmask(SIG_SETMASK, &old, nil)
+}

@@ -1,0 +1,173 @@
+import Glibc
+
+/// Splits a node process's stdout into the app's own output, forwarded byte
+/// for byte, and V8's GC trace lines, handed on as parsed records.
+///
+/// App bytes are released as soon as they arrive: a prompt or a progress bar
+/// is never held back waiting for a newline. The only bytes held are a tail
+/// that could still be the start of a trace line (`[`, digits, `:0x`, hex,
+/// `]`, then the rest of the line); the caller releases them with
+/// ``flush(into:)`` when no more bytes came for a moment (say 50 ms), and
+/// V8 writes each trace line with a single `write`, so in practice a held
+/// tail is completed within microseconds.
+///
+/// A trace line may start in the middle of a physical line: V8 prints with C
+/// stdio and the app with libuv, so `Enter name: [123:0x5a…] 45 ms:
+/// Scavenge …\n` is a partial app line (`Enter name: `, forwarded) followed
+/// by a whole trace line (dropped). Hence every `[` is a possible start, found
+/// with `memchr`; bytes between them are not examined one by one.
+///
+/// Whether a candidate is a trace line is the parser's call: any record
+/// it returns means "trace line".
+public struct TraceOutputFilter {
+    /// Collects what the filter produced. Reuse one value across calls
+    /// (clear it after writing) to avoid allocating per chunk. A caller that
+    /// writes app bytes straight on uses its own ``TraceOutputSink``.
+    public struct Output: TraceOutputSink {
+        /// Bytes for memwatchd's stdout.
+        public var app: [UInt8] = []
+        /// Trace lines, parsed, in the order they arrived.
+        public var records: [GCTraceRecord] = []
+
+        public init() {}
+
+        public mutating func removeAll() {
+            app.removeAll(keepingCapacity: true)
+            records.removeAll(keepingCapacity: true)
+        }
+
+        public mutating func appOutput(_ bytes: UnsafeRawBufferPointer) { app.append(contentsOf: bytes) }
+        public mutating func traceRecord(_ record: GCTraceRecord) { records.append(record) }
+    }
+
+    /// Forward trace lines to stdout as well (`--keep-gc-trace`).
+    public var keepTrace: Bool
+    public private(set) var parser: GCTraceParser
+    /// A candidate trace line longer than this is app output.
+    public static let longestTraceLine = 64 * 1024
+
+    private var held: [UInt8] = []
+
+    public init(keepTrace: Bool = false, parser: GCTraceParser = GCTraceParser()) {
+        self.keepTrace = keepTrace
+        self.parser = parser
+    }
+
+    /// True when bytes are held back as a possible start of a trace line.
+    public var isHolding: Bool { !held.isEmpty }
+
+    public mutating func feed<Sink: TraceOutputSink>(_ chunk: UnsafeRawBufferPointer, into output: inout Sink) {
+        if held.isEmpty {
+            let holdFrom = scan(chunk, into: &output)
+            if holdFrom < chunk.count {
+                held.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[holdFrom...]))
+            }
+        } else {
+            held.append(contentsOf: chunk)
+            var pending = held
+            let holdFrom = pending.withUnsafeBytes { scan($0, into: &output) }
+            pending.removeFirst(holdFrom)
+            held = pending
+        }
+    }
+
+    /// Releases held bytes as app output: nothing more came to complete them.
+    public mutating func flush<Sink: TraceOutputSink>(into output: inout Sink) {
+        if !held.isEmpty { held.withUnsafeBytes { output.appOutput($0) } }
+        held.removeAll(keepingCapacity: true)
+    }
+
+    /// Emits what `buffer` holds and returns where the tail to hold begins
+    /// (`buffer.count` when nothing is held).
+    private mutating func scan<Sink: TraceOutputSink>(_ buffer: UnsafeRawBufferPointer, into output: inout Sink) -> Int {
+        let count = buffer.count
+        guard let base = buffer.baseAddress, count > 0 else { return 0 }
+        var emitted = 0
+        var searchFrom = 0
+        while searchFrom < count {
+            guard let found = memchr(base + searchFrom, Int32(UInt8(ascii: "[")), count - searchFrom) else {
+                break
+            }
+            let start = base.distance(to: UnsafeRawPointer(found))
+            switch Self.matchPrefix(buffer, from: start) {
+            case .mismatch:
+                searchFrom = start + 1
+            case .incomplete:
+                emit(buffer, emitted..<start, to: &output)
+                return start
+            case .matched(let prefixEnd):
+                guard let newline = memchr(base + prefixEnd, Int32(UInt8(ascii: "\n")), count - prefixEnd) else {
+                    if count - start > Self.longestTraceLine {
+                        searchFrom = start + 1
+                        continue
+                    }
+                    emit(buffer, emitted..<start, to: &output)
+                    return start
+                }
+                let lineEnd = base.distance(to: UnsafeRawPointer(newline))
+                // A pty turns V8's "\n" into "\r\n".
+                let contentEnd = lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") ? lineEnd - 1 : lineEnd
+                let line = UnsafeRawBufferPointer(rebasing: buffer[start..<contentEnd])
+                guard let record = parser.parse(line) else {
+                    searchFrom = start + 1
+                    continue
+                }
+                let keptEnd = keepTrace ? lineEnd + 1 : start
+                emit(buffer, emitted..<keptEnd, to: &output)
+                output.traceRecord(record)
+                emitted = lineEnd + 1
+                searchFrom = lineEnd + 1
+            }
+        }
+        emit(buffer, emitted..<count, to: &output)
+        return count
+    }
+
+    private func emit<Sink: TraceOutputSink>(
+        _ buffer: UnsafeRawBufferPointer, _ range: Range<Int>, to output: inout Sink
+    ) {
+        if !range.isEmpty { output.appOutput(UnsafeRawBufferPointer(rebasing: buffer[range])) }
+    }
+
+    private enum PrefixMatch { case mismatch, incomplete, matched(end: Int) }
+
+    /// Matches V8's line prefix `[<pid>:0x<isolate>]` at `start`.
+    private static func matchPrefix(_ buffer: UnsafeRawBufferPointer, from start: Int) -> PrefixMatch {
+        var index = start + 1
+        let count = buffer.count
+        func digits(hex: Bool, max: Int) -> Int {
+            var length = 0
+            while index < count, length <= max {
+                let byte = buffer[index]
+                let isDigit = (byte >= 0x30 && byte <= 0x39)
+                    || (hex && ((byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)))
+                guard isDigit else { break }
+                index += 1
+                length += 1
+            }
+            return length
+        }
+        let pidDigits = digits(hex: false, max: 10)
+        if index == count { return .incomplete }
+        // Node ≤ 6 printed `[pid]` alone; such old node is not supervised live,
+        // and `[digits]` is common app output, so it is not a candidate here.
+        guard pidDigits > 0, pidDigits <= 10, buffer[index] == UInt8(ascii: ":") else { return .mismatch }
+        index += 1
+        for expected in [UInt8(ascii: "0"), UInt8(ascii: "x")] {
+            if index == count { return .incomplete }
+            guard buffer[index] == expected else { return .mismatch }
+            index += 1
+        }
+        let hexDigits = digits(hex: true, max: 16)
+        if index == count { return .incomplete }
+        guard hexDigits > 0, hexDigits <= 16, buffer[index] == UInt8(ascii: "]") else { return .mismatch }
+        return .matched(end: index + 1)
+    }
+}
+
+/// Receives the filter's results as they are found: app bytes (a view into
+/// the caller's buffer, valid only during the call) and trace records.
+public protocol TraceOutputSink {
+    mutating func appOutput(_ bytes: UnsafeRawBufferPointer)
+    mutating func traceRecord(_ record: GCTraceRecord)
+}
