@@ -309,20 +309,13 @@ final class SnapshotTestApp: Sendable {
         self.handle = handle
     }
 
-    /// The facts a daemon reads from /proc: SigCgt and MemAvailable, read here minimally.
+    /// The facts a daemon reads from /proc, through the same ProcReader.
     func request(isolate: String? = nil, heapUsed: Int64 = 8 << 20) throws -> SnapshotRequest {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        let sigCgt = try #require(field("SigCgt", in: status).flatMap { UInt64($0, radix: 16) })
-        let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
-        let available = try #require(field("MemAvailable", in: meminfo)?.split(separator: " ").first.flatMap { Int64($0) })
+        let proc = ProcReader()
+        let status = try #require(proc.status(of: pid).value)
         return SnapshotRequest(
-            process: handle, isolate: isolate, heapUsed: heapUsed,
-            catchesSIGUSR2: SnapshotFacts.catchesSIGUSR2(sigCgt: sigCgt), memAvailable: available * 1024)
-    }
-
-    private func field(_ name: String, in text: String) -> String? {
-        text.split(separator: "\n").first { $0.hasPrefix(name + ":") }
-            .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
+            process: handle, isolate: isolate, heapUsed: heapUsed, rss: status.rss,
+            catchesSIGUSR2: status.catches(signal: SIGUSR2), memAvailable: try #require(proc.memoryAvailable()))
     }
 
     func kill() {

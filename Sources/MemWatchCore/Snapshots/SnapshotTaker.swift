@@ -64,8 +64,9 @@ public actor SnapshotTaker {
 
         let watcher: SnapshotWatcher
         do {
+            // SIGUSR2 snapshots the main thread (id 0), not a worker's heap.
             watcher = try SnapshotWatcher(
-                pid: process.pid, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
+                pid: process.pid, thread: 0, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
         } catch {
             return failed(error.description, .noFile, request)
         }

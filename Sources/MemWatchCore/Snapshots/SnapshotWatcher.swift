@@ -24,13 +24,18 @@ public final class SnapshotWatcher: Sendable {
     }
 
     public let pid: Int32
+    /// Only `Heap.*` files of this thread id (0: the main thread), or any when nil.
+    public let thread: Int?
     private let inotify: Int32
     /// A pipe written on task cancellation to wake the waiting thread.
     private let cancellation: (read: Int32, write: Int32)
     private let directories: [Directory]
 
-    public init(pid: Int32, snapshotDirectory: String, appDirectory: String? = nil) throws(SnapshotWatchError) {
+    public init(
+        pid: Int32, thread: Int? = nil, snapshotDirectory: String, appDirectory: String? = nil
+    ) throws(SnapshotWatchError) {
         self.pid = pid
+        self.thread = thread
         inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard inotify >= 0 else { throw .cannotWatch(path: snapshotDirectory, errno: errno) }
         var pipeEnds: [Int32] = [-1, -1]
@@ -143,7 +148,7 @@ public final class SnapshotWatcher: Sendable {
                 let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
                 offset += headerSize + nameLength
                 guard let directory = directories.firstIndex(where: { $0.watch == watch }),
-                      SnapshotFileName.isSignalSnapshot(name, pid: pid) || SnapshotFileName.isHeapdumpSnapshot(name)
+                      SnapshotFileName.isSignalSnapshot(name, pid: pid, thread: thread) || SnapshotFileName.isHeapdumpSnapshot(name)
                 else { continue }
                 let candidate = Candidate(directory: directory, name: name)
                 if mask & UInt32(IN_CREATE) != 0 { started.insert(candidate) }
