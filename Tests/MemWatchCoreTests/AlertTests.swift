@@ -36,6 +36,16 @@ import Testing
         #expect(Alert(event: .leak(finding, time: Self.t0)).priority == .warning)
     }
 
+    @Test func structuredFieldsForSinksThatKeepThem() {
+        let event = MemWatchEvent(
+            time: Self.t0, type: .snapshot, pid: 42, path: "/s/Heap.x.heapsnapshot", bytes: 99, seconds: 1.5,
+            details: ["note": .string("main thread only")])
+        let fields = Alert(event: event).fields
+        #expect(fields.map(\.name) == ["EVENT", "PID", "PATH", "BYTES", "SECONDS", "NOTE"])
+        #expect(fields.map(\.value) == ["snapshot", "42", "/s/Heap.x.heapsnapshot", "99", "1.5", "main thread only"])
+        #expect(Alert(event: event).message.hasSuffix("(99 B, 1.5 s); main thread only"))
+    }
+
     @Test func exitEvents() {
         #expect(Alert(event: .exit(pid: 7, status: 3, signal: nil, time: Self.t0)).message == "pid 7 exited with status 3")
         let killed = MemWatchEvent.exit(pid: 7, status: nil, signal: 9, time: Self.t0)

@@ -161,39 +161,48 @@ public final class SnapshotWatcher: Sendable {
 
     /// A closed file: whole → written (made 0600); otherwise the writer gave up on it.
     private func inspect(_ candidate: Candidate, _ process: ProcessHandle) -> SnapshotWatchResult? {
+        guard let file = examine(candidate) else { return nil }  // a symlink or gone: not ours
+        if case .written = file.result { return file.result }
+        // A dying process's files are closed for it, a moment before its pidfd
+        // turns readable: say it died rather than that the file is odd.
+        var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
+        let exited = poll(&exit, 1, 1000) > 0
+        let path = directories[candidate.directory].path + "/" + candidate.name
+        return .failed(
+            reason: exited ? exitedReason : "snapshot file \(path) was closed \(file.check) (is the disk full?)",
+            partialFile: remove(candidate, bytes: file.bytes))
+    }
+
+    /// Opens a candidate without following symlinks and checks it; a whole
+    /// snapshot is made 0600 (it holds every string in the heap) and reported written.
+    private func examine(_ candidate: Candidate) -> (result: SnapshotWatchResult, check: SnapshotFileCheck.Result, bytes: Int64)? {
         let directory = directories[candidate.directory]
         let path = directory.path + "/" + candidate.name
         let fd = openat(directory.descriptor, candidate.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }  // a symlink (ELOOP) or already gone: not ours
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        let check: SnapshotFileCheck.Result
-        do { check = try SnapshotFileCheck.check(descriptor: fd) } catch {
-            return .failed(reason: "cannot read snapshot \(path): \(error)", partialFile: .left(path: path, reason: "unreadable"))
+        let bytes = Int64(info.st_size)
+        guard let check = try? SnapshotFileCheck.check(descriptor: fd) else {
+            return (.failed(reason: "cannot read snapshot \(path)", partialFile: .left(path: path, reason: "unreadable")),
+                    .truncated, bytes)
         }
         guard check == .whole else {
-            // A dying process's files are closed for it, a moment before its pidfd
-            // turns readable: say it died rather than that the file is odd.
-            var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
-            let exited = poll(&exit, 1, 1000) > 0
-            return .failed(
-                reason: exited ? exitedReason : "snapshot file \(path) was closed \(check) (is the disk full?)",
-                partialFile: remove(candidate, bytes: Int64(info.st_size)))
+            return (.failed(reason: "snapshot file \(path) is \(check)", partialFile: .noFile), check, bytes)
         }
-        // Snapshots hold every string in the heap: only their owner may read them.
         if info.st_mode & 0o7777 != 0o600 { fchmod(fd, 0o600) }
-        return .written(path: path, bytes: Int64(info.st_size))
+        return (.written(path: path, bytes: bytes), check, bytes)
     }
 
+    /// Ends the wait: a whole file whose close went unseen (inotify queue
+    /// overflow) still counts; anything else started for us is deleted.
     private func giveUp(_ reason: String, _ started: Set<Candidate>) -> SnapshotWatchResult {
         var fate = PartialSnapshotFate.noFile
         for candidate in started {
-            var info = stat()
-            let directory = directories[candidate.directory]
-            guard fstatat(directory.descriptor, candidate.name, &info, AT_SYMLINK_NOFOLLOW) == 0,
-                  info.st_mode & S_IFMT == S_IFREG else { continue }
-            fate = remove(candidate, bytes: Int64(info.st_size))
+            guard let file = examine(candidate) else { continue }
+            if case .written = file.result { return file.result }
+            fate = remove(candidate, bytes: file.bytes)
         }
         return .failed(reason: reason, partialFile: fate)
     }
