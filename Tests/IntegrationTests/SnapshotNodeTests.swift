@@ -236,15 +236,28 @@ import Testing
         let app = try SnapshotTestNode.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
+        // A managed snapshot the budget would delete to make room: a dry run must not.
+        let old = state.snapshots + "/Heap.20200101.000000.1.0.001.heapsnapshot"
+        try Data(repeating: 0x20, count: 1 << 20).write(to: URL(fileURLWithPath: old))
+        let reporter = try state.reporter()
+        try reporter.store.record(MemWatchEvent(
+            time: Date(timeIntervalSince1970: 1_600_000_000), type: .snapshot, pid: 1, path: old, bytes: 1 << 20))
+        let policy = SnapshotPolicy(maxSnapshotBytes: 25 << 19)  // room for 1.5 x 8 MB, not for the old file too
         let taker = SnapshotTaker(
-            snapshotDirectory: state.snapshots, reporter: try state.reporter(), signaller: DryRunSignaller())
+            snapshotDirectory: state.snapshots, policy: policy, reporter: reporter, signaller: DryRunSignaller())
+        let request = try app.request()
+        guard case let .take(victims) = SnapshotGuards.evaluate(await taker.facts(for: request), policy: policy) else {
+            Issue.record("the guards should allow the snapshot"); return
+        }
+        #expect(victims.map(\.path) == [old])  // what a real run would delete
 
-        let outcome = await taker.take(try app.request())
+        let outcome = await taker.take(request)
 
         #expect(outcome == .skipped(.dryRun(pid: app.pid)))
         #expect(!app.handle.hasExited)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots).isEmpty)
-        #expect(try EventStore(path: state.store).events().first?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots) == [(old as NSString).lastPathComponent])
+        #expect(try reporter.store.events().last?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
+        #expect(try reporter.store.events(type: .snapshotDeleted).isEmpty)
     }
 
     @Test func eventsCommandOnAMissingStoreIsEmptyAndSucceeds() throws {

@@ -55,13 +55,13 @@ public actor SnapshotTaker {
     private func perform(_ request: SnapshotRequest) async -> SnapshotOutcome {
         let process = request.process
         if process.hasExited { return skipped(.processExited(pid: process.pid), request) }
+        let victims: [ManagedSnapshot]
         switch SnapshotGuards.evaluate(facts(for: request), policy: policy) {
-        case let .skip(reason):
-            return skipped(reason, request)
-        case let .take(deletingFirst):
-            budget.delete(deletingFirst, now: now())
+        case let .skip(reason): return skipped(reason, request)
+        case let .take(deletingFirst): victims = deletingFirst
         }
 
+        // Watch before signalling so the file's creation cannot be missed.
         let watcher: SnapshotWatcher
         do {
             // SIGUSR2 snapshots the main thread (id 0), not a worker's heap.
@@ -70,6 +70,12 @@ public actor SnapshotTaker {
         } catch {
             return failed(error.description, .noFile, request)
         }
+        if signaller.isDryRun {
+            _ = signaller.send(SIGUSR2, to: process)
+            return skipped(.dryRun(pid: process.pid), request)
+        }
+        // Room first: node starts writing as soon as it gets the signal.
+        budget.delete(victims, now: now())
         let start = ContinuousClock.now
         switch signaller.send(SIGUSR2, to: process) {
         case .delivered: break

@@ -126,9 +126,9 @@ public final class SnapshotWatcher: Sendable {
         }
     }
 
-    /// Reads queued inotify events; a result once a matching file closed.
     private var exitedReason: String { "pid \(pid) exited before writing a whole snapshot" }
 
+    /// Reads queued inotify events; a result once a matching file closed.
     private func drainEvents(_ started: inout Set<Candidate>, _ process: ProcessHandle) -> SnapshotWatchResult? {
         let bufferSize = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: bufferSize)
