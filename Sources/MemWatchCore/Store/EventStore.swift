@@ -20,6 +20,15 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Opens (creating the state directory, 0700, and the store if needed)
+    /// `<state>/events.sqlite`.
+    public convenience init(in state: StateDirectory) throws(EventStoreError) {
+        do { try state.create() } catch {
+            throw .cannotOpen(path: state.eventStorePath, reason: error.description)
+        }
+        try self.init(path: state.eventStorePath)
+    }
+
     /// Opens an existing store only to read it; nil when there is none yet.
     public init?(readingFrom path: String) throws(EventStoreError) {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
