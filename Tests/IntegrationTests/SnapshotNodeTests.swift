@@ -234,6 +234,45 @@ import Testing
         #expect(try EventStore(path: state.store).events(type: .snapshot).map(\.path) == [expected])
     }
 
+    @Test func workerThreadWritesItsOwnHeapThroughThePreload() async throws {
+        let state = try SnapshotTestState()
+        defer { state.remove() }
+        let reports = state.path + "/reports"
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: false)
+        let preload = try Preload.write(into: state.path + "/preload")
+        let app = try SnapshotTestNode.system.start(["--require", preload], script: """
+            const { Worker } = require('worker_threads');
+            const worker = new Worker(`
+              globalThis.keepInWorker = Array.from({ length: 5000 }, (_, i) => 'wk-' + i);
+              require('worker_threads').parentPort.postMessage('up');
+              setInterval(() => {}, 1000);
+            `, { eval: true });
+            worker.on('message', () => console.log('ready'));
+            globalThis.keep = Array.from({ length: 5000 }, (_, i) => 'mn-' + i);
+            setInterval(() => {}, 1000);
+            """, environment: ["MEMWATCHD_REPORT_DIR": reports, "MEMWATCHD_SNAPSHOT_DIR": state.snapshots])
+        defer { app.kill() }
+        let alerts = CollectedAlerts()
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter(alerts))
+        var request = try app.request(isolate: "0xabc")
+        request.trigger = .workerRequest(thread: 1, reportDirectory: reports)
+
+        let outcome = await taker.take(request)
+
+        guard case let .written(path, _, _) = outcome else { Issue.record("got \(outcome)"); return }
+        #expect(SnapshotFileName.isSignalSnapshot((path as NSString).lastPathComponent, pid: app.pid, thread: 1))
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let strings = try #require(json?["strings"] as? [String])
+        // Short strings (< 13 characters) are flat, so the snapshot names them by value.
+        let items = strings.filter { $0 == "wk-4999" || $0 == "mn-4999" }
+        #expect(items == ["wk-4999"])  // the worker's heap, not the main thread's
+        let recorded = try EventStore(path: state.store).events(type: .snapshot)
+        #expect(recorded.map(\.thread) == [1])
+        #expect(recorded.map(\.path) == [path])
+        #expect(alerts.messages.last?.hasPrefix("heap snapshot of worker thread 1 written: \(path)") == true)
+    }
+
     @Test func dryRunChecksEverythingAndSendsNothing() async throws {
         let state = try SnapshotTestState()
         defer { state.remove() }
@@ -257,7 +296,7 @@ import Testing
 
         let outcome = await taker.take(request)
 
-        #expect(outcome == .skipped(.dryRun(pid: app.pid)))
+        #expect(outcome == .skipped(.dryRun(pid: app.pid, thread: nil)))
         #expect(!app.handle.hasExited)
         #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots) == [(old as NSString).lastPathComponent])
         #expect(try reporter.store.events().last?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
@@ -299,10 +338,11 @@ struct SnapshotTestNode: CustomTestStringConvertible, Sendable {
     }
 
     /// Starts `node ARGS -e SCRIPT` and returns once it printed `ready`.
-    func start(_ arguments: [String], script: String) throws -> SnapshotTestApp {
+    func start(_ arguments: [String], script: String, environment: [String: String] = [:]) throws -> SnapshotTestApp {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = (path == "/usr/bin/env" ? ["node"] : []) + arguments + ["-e", script]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -46,6 +46,14 @@ import Testing
         #expect(Alert(event: event).message.hasSuffix("(99 B, 1.5 s); main thread only"))
     }
 
+    @Test func workerThreadEventsSayWhichThread() {
+        let failed = MemWatchEvent(
+            time: Self.t0, type: .snapshotFailed, pid: 5, isolate: "0x1", thread: 2, reason: "timeout")
+        #expect(Alert(event: failed).message == "heap snapshot of pid 5 (isolate 0x1, worker thread 2) failed: timeout")
+        #expect(SnapshotSkipReason.dryRun(pid: 5, thread: 2).description
+            == "dry run: would have asked worker thread 2 of pid 5 for its heap snapshot")
+    }
+
     @Test func exitEvents() {
         #expect(Alert(event: .exit(pid: 7, status: 3, signal: nil, time: Self.t0)).message == "pid 7 exited with status 3")
         let killed = MemWatchEvent.exit(pid: 7, status: nil, signal: 9, time: Self.t0)

@@ -6,6 +6,8 @@
 /// first, so facts read from a pid that was since reused are never acted on.
 public struct SnapshotRequest: Sendable {
     public var process: ProcessHandle
+    /// SIGUSR2 (main thread's heap) unless a worker thread's own heap is wanted.
+    public var trigger: SnapshotTrigger
     /// The isolate whose leak triggered the snapshot, as V8 prints it.
     public var isolate: String?
     /// V8 heap in use after the last GC, bytes.
@@ -21,11 +23,12 @@ public struct SnapshotRequest: Sendable {
     public var details: [String: EventDetail]
 
     public init(
-        process: ProcessHandle, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
+        process: ProcessHandle, trigger: SnapshotTrigger = .signal, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
         catchesSIGUSR2: Bool, memAvailable: Int64, cgroupRemaining: Int64? = nil,
         appDirectory: String? = nil, details: [String: EventDetail] = [:]
     ) {
         self.process = process
+        self.trigger = trigger
         self.isolate = isolate
         self.heapUsed = heapUsed
         self.rss = rss

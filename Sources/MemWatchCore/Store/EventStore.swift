@@ -89,15 +89,18 @@ public final class EventStore: Sendable {
         }
     }
 
-    /// How many snapshots of `pid` were written at or after `since` (the
-    /// process's start, so a reused pid starts afresh), and the last one's time.
-    public func snapshotHistory(pid: Int32, since: Date) throws(EventStoreError) -> (count: Int, last: Date?) {
+    /// How many snapshots of `pid` (of worker `thread`'s heap, or when nil the
+    /// main thread's) were written at or after `since` (the process's start, so
+    /// a reused pid starts afresh), and the last one's time.
+    public func snapshotHistory(
+        pid: Int32, thread: Int? = nil, since: Date
+    ) throws(EventStoreError) -> (count: Int, last: Date?) {
         do {
             return try database.read { db in
                 let row = try Row.fetchOne(db, sql: """
                     SELECT COUNT(*) AS count, MAX(time) AS last FROM event
-                    WHERE type = 'snapshot' AND pid = ? AND time >= ?
-                    """, arguments: [pid, since])
+                    WHERE type = 'snapshot' AND pid = ? AND thread IS ? AND time >= ?
+                    """, arguments: [pid, thread, since])
                 return (row?["count"] ?? 0, row?["last"])
             }
         } catch {

@@ -11,6 +11,9 @@ public struct MemWatchEvent: Sendable, Equatable {
     public var pid: Int32?
     /// The isolate as V8 prints it, e.g. `0x5f1e3c0`.
     public var isolate: String?
+    /// Node's worker `threadId` when the event concerns a worker thread's own
+    /// heap (0 or nil: the main thread).
+    public var thread: Int?
     public var detector: String?
     public var reason: String?
     public var path: String?
@@ -21,7 +24,7 @@ public struct MemWatchEvent: Sendable, Equatable {
     public var details: [String: EventDetail]
 
     public init(
-        id: Int64? = nil, time: Date, type: EventType, pid: Int32? = nil, isolate: String? = nil,
+        id: Int64? = nil, time: Date, type: EventType, pid: Int32? = nil, isolate: String? = nil, thread: Int? = nil,
         detector: String? = nil, reason: String? = nil, path: String? = nil, bytes: Int64? = nil,
         seconds: Double? = nil, heapUsed: Int64? = nil, rss: Int64? = nil, details: [String: EventDetail] = [:]
     ) {
@@ -30,6 +33,7 @@ public struct MemWatchEvent: Sendable, Equatable {
         self.type = type
         self.pid = pid
         self.isolate = isolate
+        self.thread = thread
         self.detector = detector
         self.reason = reason
         self.path = path
@@ -83,6 +87,7 @@ extension MemWatchEvent {
         add("type", type.rawValue)
         add("pid", pid)
         add("isolate", isolate)
+        add("thread", thread)
         add("detector", detector)
         add("reason", reason)
         add("path", path)
