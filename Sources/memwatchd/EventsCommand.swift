@@ -31,9 +31,7 @@ struct EventsCommand: ParsableCommand {
         }
         let events = try store.events(type: type.map(EventType.init(rawValue:)), pid: pid)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(events), as: UTF8.self))
+            print(MemWatchEvent.jsonArray(events))
         } else {
             print(EventTable.render(events), terminator: "")
         }

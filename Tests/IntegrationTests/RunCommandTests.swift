@@ -8,10 +8,11 @@ import Glibc
 @Suite struct RunCommandTests {
     /// Leaks ~4 MB/s of small objects while churning garbage; prints `done` and exits 0.
     static let leakingApp = """
+        class LeakedRecord { constructor(i) { this.i = i; this.note = 'leak'.repeat(25) + i; } }
         const keep = [];
         const stop = Date.now() + Number(process.env.APP_SECONDS || 30) * 1000;
         const timer = setInterval(() => {
-          for (let i = 0; i < 200; i++) keep.push({ i, note: 'leak'.repeat(25) + i });
+          for (let i = 0; i < 200; i++) keep.push(new LeakedRecord(i));
           let garbage = 0;
           for (let i = 0; i < 4000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
           if (Date.now() > stop) { clearInterval(timer); console.log('done', keep.length); }
@@ -73,6 +74,22 @@ import Glibc
         try Self.expectWholeSnapshot(at: path, bytes: snapshots[0]["bytes"] as? Int)
         #expect(result.stderrText.contains("memwatchd: leak in pid"))
         #expect(result.stderrText.contains("memwatchd: heap snapshot written: \(path)"))
+    }
+
+    @Test func followUpSnapshotsNameWhatGrewInTheLeakRecord() throws {
+        let state = try temporaryDirectory()
+        let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
+        let result = try Self.run(["--snapshot-cooldown", "4", "--", "node", app], state: state, environment: ["APP_SECONDS": "40"])
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        let recorded = try recordedEvents(stateDirectory: state)
+        let snapshots = Self.events(recorded, type: "snapshot")
+        try #require(snapshots.count >= 2, "events: \(recorded)")
+        #expect((snapshots[1]["details"] as? [String: Any])?["trigger"] as? String == "leak-growth")
+        let leak = try #require(Self.events(recorded, type: "leak").first)
+        let details = try #require(leak["details"] as? [String: Any])
+        let growers = try #require(details["top_growers"] as? String, "leak details: \(details)")
+        #expect(growers.contains("LeakedRecord"), "top growers: \(growers)")
+        #expect(result.stderrText.contains("what grew in pid"))
     }
 
     @Test(arguments: NodeBinary.available)

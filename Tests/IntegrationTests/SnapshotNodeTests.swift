@@ -14,6 +14,7 @@ import Testing
     @Test(arguments: SnapshotTestNode.versions)
     func leakSnapshotIsWrittenWholePrivateAndRecorded(node: SnapshotTestNode) async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try node.start(["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
         let alerts = CollectedAlerts()
@@ -47,6 +48,10 @@ import Testing
         #expect(events.first?["isolate"] as? String == "0x1234")
         let time = try #require(events.first?["time"] as? String)
         #expect((try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(time)) != nil)
+        let filtered = try SnapshotTestBinary.run(["events", "--state-dir", state.path, "--json", "--type", "leak"])
+        #expect(filtered.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let byPid = try SnapshotTestBinary.run(["events", "--state-dir", state.path, "--json", "--pid", String(app.pid)])
+        #expect(byPid.stdout.contains(path))
         let table = try SnapshotTestBinary.run(["events", "--state-dir", state.path])
         #expect(table.status == 0)
         #expect(table.stdout.contains("heap snapshot written: \(path)"))
@@ -54,6 +59,7 @@ import Testing
 
     @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndKeepsRunning() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         // Everything memwatchd would add except --heapsnapshot-signal.
         let app = try SnapshotTestNode.system.start(["--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
@@ -73,6 +79,7 @@ import Testing
 
     @Test func processExitingOnTheSignalGivesSnapshotFailed() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try SnapshotTestNode.system.start(
             [], script: "process.on('SIGUSR2', () => process.exit(3));\n" + Self.app)
         defer { app.kill() }
@@ -87,8 +94,26 @@ import Testing
         #expect(events.first?.details["partial_file"] == .string("none"))
     }
 
+    @Test func processThatNeverWritesTimesOutAndIsLeftRunning() async throws {
+        let state = try SnapshotTestState()
+        defer { state.remove() }
+        // Catches SIGUSR2 and ignores it: no snapshot will ever come.
+        let app = try SnapshotTestNode.system.start([], script: "process.on('SIGUSR2', () => {});\n" + Self.app)
+        defer { app.kill() }
+        let policy = SnapshotPolicy(timeoutBase: 1, timeoutPerHeapByte: 0)
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, policy: policy, reporter: try state.reporter())
+
+        let outcome = await taker.take(try app.request())
+
+        #expect(outcome == .failed(
+            reason: "no whole snapshot from pid \(app.pid) after 1.0 s (timeout)", partialFile: .noFile))
+        #expect(!app.handle.hasExited)
+        #expect(try EventStore(path: state.store).events().map(\.type) == [.snapshotFailed])
+    }
+
     @Test func processKilledWhileWritingLeavesNoPartialFile() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         // A heap big enough that writing its snapshot takes a while.
         let app = try SnapshotTestNode.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: """
@@ -129,6 +154,7 @@ import Testing
 
     @Test func symlinkedSnapshotDirectoryIsRefusedAndTheProcessNotSignalled() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let elsewhere = state.path + "/elsewhere"
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
         let link = state.path + "/linked-snapshots"
@@ -152,6 +178,7 @@ import Testing
 
     @Test func budgetDeletesTheOldestManagedSnapshotOnly() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try SnapshotTestNode.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
@@ -179,6 +206,7 @@ import Testing
 
     @Test func heapdumpStyleSnapshotInTheAppDirectoryIsFoundAndMadePrivate() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let appDirectory = state.path + "/app"
         try FileManager.default.createDirectory(atPath: appDirectory, withIntermediateDirectories: false)
         // Like the heapdump module: its own SIGUSR2 handler, a file in the cwd;
@@ -206,25 +234,79 @@ import Testing
         #expect(try EventStore(path: state.store).events(type: .snapshot).map(\.path) == [expected])
     }
 
+    @Test func workerThreadWritesItsOwnHeapThroughThePreload() async throws {
+        let state = try SnapshotTestState()
+        defer { state.remove() }
+        let reports = state.path + "/reports"
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: false)
+        let preload = try Preload.write(into: state.path + "/preload")
+        let app = try SnapshotTestNode.system.start(["--require", preload], script: """
+            const { Worker } = require('worker_threads');
+            const worker = new Worker(`
+              globalThis.keepInWorker = Array.from({ length: 5000 }, (_, i) => 'wk-' + i);
+              require('worker_threads').parentPort.postMessage('up');
+              setInterval(() => {}, 1000);
+            `, { eval: true });
+            worker.on('message', () => console.log('ready'));
+            globalThis.keep = Array.from({ length: 5000 }, (_, i) => 'mn-' + i);
+            setInterval(() => {}, 1000);
+            """, environment: ["MEMWATCHD_REPORT_DIR": reports, "MEMWATCHD_SNAPSHOT_DIR": state.snapshots])
+        defer { app.kill() }
+        let alerts = CollectedAlerts()
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter(alerts))
+        var request = try app.request(isolate: "0xabc")
+        request.trigger = .workerRequest(thread: 1, reportDirectory: reports)
+
+        let outcome = await taker.take(request)
+
+        guard case let .written(path, _, _) = outcome else { Issue.record("got \(outcome)"); return }
+        #expect(SnapshotFileName.isSignalSnapshot((path as NSString).lastPathComponent, pid: app.pid, thread: 1))
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let strings = try #require(json?["strings"] as? [String])
+        // Short strings (< 13 characters) are flat, so the snapshot names them by value.
+        let items = strings.filter { $0 == "wk-4999" || $0 == "mn-4999" }
+        #expect(items == ["wk-4999"])  // the worker's heap, not the main thread's
+        let recorded = try EventStore(path: state.store).events(type: .snapshot)
+        #expect(recorded.map(\.thread) == [1])
+        #expect(recorded.map(\.path) == [path])
+        #expect(alerts.messages.last?.hasPrefix("heap snapshot of worker thread 1 written: \(path)") == true)
+    }
+
     @Test func dryRunChecksEverythingAndSendsNothing() async throws {
         let state = try SnapshotTestState()
+        defer { state.remove() }
         let app = try SnapshotTestNode.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
+        // A managed snapshot the budget would delete to make room: a dry run must not.
+        let old = state.snapshots + "/Heap.20200101.000000.1.0.001.heapsnapshot"
+        try Data(repeating: 0x20, count: 1 << 20).write(to: URL(fileURLWithPath: old))
+        let reporter = try state.reporter()
+        try reporter.store.record(MemWatchEvent(
+            time: Date(timeIntervalSince1970: 1_600_000_000), type: .snapshot, pid: 1, path: old, bytes: 1 << 20))
+        let policy = SnapshotPolicy(maxSnapshotBytes: 25 << 19)  // room for 1.5 x 8 MB, not for the old file too
         let taker = SnapshotTaker(
-            snapshotDirectory: state.snapshots, reporter: try state.reporter(), signaller: DryRunSignaller())
+            snapshotDirectory: state.snapshots, policy: policy, reporter: reporter, signaller: DryRunSignaller())
+        let request = try app.request()
+        guard case let .take(victims) = SnapshotGuards.evaluate(await taker.facts(for: request), policy: policy) else {
+            Issue.record("the guards should allow the snapshot"); return
+        }
+        #expect(victims.map(\.path) == [old])  // what a real run would delete
 
-        let outcome = await taker.take(try app.request())
+        let outcome = await taker.take(request)
 
-        #expect(outcome == .skipped(.dryRun(pid: app.pid)))
+        #expect(outcome == .skipped(.dryRun(pid: app.pid, thread: nil)))
         #expect(!app.handle.hasExited)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots).isEmpty)
-        #expect(try EventStore(path: state.store).events().first?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots) == [(old as NSString).lastPathComponent])
+        #expect(try reporter.store.events().last?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
+        #expect(try reporter.store.events(type: .snapshotDeleted).isEmpty)
     }
 
     @Test func eventsCommandOnAMissingStoreIsEmptyAndSucceeds() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-none-\(UUID())").path
         let json = try SnapshotTestBinary.run(["events", "--state-dir", missing, "--json"])
+        #expect(!FileManager.default.fileExists(atPath: missing))  // reading creates nothing
         #expect(json.status == 0)
         #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
         let table = try SnapshotTestBinary.run(["events", "--state-dir", missing])
@@ -256,10 +338,11 @@ struct SnapshotTestNode: CustomTestStringConvertible, Sendable {
     }
 
     /// Starts `node ARGS -e SCRIPT` and returns once it printed `ready`.
-    func start(_ arguments: [String], script: String) throws -> SnapshotTestApp {
+    func start(_ arguments: [String], script: String, environment: [String: String] = [:]) throws -> SnapshotTestApp {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = (path == "/usr/bin/env" ? ["node"] : []) + arguments + ["-e", script]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -283,20 +366,13 @@ final class SnapshotTestApp: Sendable {
         self.handle = handle
     }
 
-    /// The facts a daemon reads from /proc: SigCgt and MemAvailable, read here minimally.
+    /// The facts a daemon reads from /proc, through the same ProcReader.
     func request(isolate: String? = nil, heapUsed: Int64 = 8 << 20) throws -> SnapshotRequest {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        let sigCgt = try #require(field("SigCgt", in: status).flatMap { UInt64($0, radix: 16) })
-        let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
-        let available = try #require(field("MemAvailable", in: meminfo)?.split(separator: " ").first.flatMap { Int64($0) })
+        let proc = ProcReader()
+        let status = try #require(proc.status(of: pid).value)
         return SnapshotRequest(
-            process: handle, isolate: isolate, heapUsed: heapUsed,
-            catchesSIGUSR2: SnapshotFacts.catchesSIGUSR2(sigCgt: sigCgt), memAvailable: available * 1024)
-    }
-
-    private func field(_ name: String, in text: String) -> String? {
-        text.split(separator: "\n").first { $0.hasPrefix(name + ":") }
-            .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
+            process: handle, isolate: isolate, heapUsed: heapUsed, rss: status.rss,
+            catchesSIGUSR2: status.catches(signal: SIGUSR2), memAvailable: try #require(proc.memoryAvailable()))
     }
 
     func kill() {
@@ -316,6 +392,8 @@ struct SnapshotTestState {
         try StateDirectory(path: path).create()
         try StateDirectory.prepareSnapshotDirectory(StateDirectory(path: path).snapshotsPath)
     }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
 
     func reporter(_ alerts: any AlertSink = CollectedAlerts()) throws -> EventReporter {
         EventReporter(store: try EventStore(path: store), alerts: alerts)

@@ -36,20 +36,45 @@ import Testing
         #expect(Alert(event: .leak(finding, time: Self.t0)).priority == .warning)
     }
 
+    @Test func structuredFieldsForSinksThatKeepThem() {
+        let event = MemWatchEvent(
+            time: Self.t0, type: .snapshot, pid: 42, path: "/s/Heap.x.heapsnapshot", bytes: 99, seconds: 1.5,
+            details: ["note": .string("main thread only")])
+        let fields = Alert(event: event).fields
+        #expect(fields.map(\.name) == ["EVENT", "PID", "PATH", "BYTES", "SECONDS", "NOTE"])
+        #expect(fields.map(\.value) == ["snapshot", "42", "/s/Heap.x.heapsnapshot", "99", "1.5", "main thread only"])
+        #expect(Alert(event: event).message.hasSuffix("(99 B, 1.5 s); main thread only"))
+    }
+
+    @Test func workerThreadEventsSayWhichThread() {
+        let failed = MemWatchEvent(
+            time: Self.t0, type: .snapshotFailed, pid: 5, isolate: "0x1", thread: 2, reason: "timeout")
+        #expect(Alert(event: failed).message == "heap snapshot of pid 5 (isolate 0x1, worker thread 2) failed: timeout")
+        #expect(SnapshotSkipReason.dryRun(pid: 5, thread: 2).description
+            == "dry run: would have asked worker thread 2 of pid 5 for its heap snapshot")
+    }
+
+    @Test func exitEvents() {
+        #expect(Alert(event: .exit(pid: 7, status: 3, signal: nil, time: Self.t0)).message == "pid 7 exited with status 3")
+        let killed = MemWatchEvent.exit(pid: 7, status: nil, signal: 9, time: Self.t0)
+        #expect(killed.reason == "killed by signal 9 (Killed)")
+        #expect(killed.details["signal"] == .int(9))
+    }
+
     @Test func stderrSinkWritesOnePrefixedLinePerAlert() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         let sink = StderrAlertSink(descriptor: fds[1])
         let failed = MemWatchEvent(time: Self.t0, type: .snapshotFailed, pid: 9, reason: "pid 9 exited while writing")
         sink.emit(Alert(event: failed))
-        sink.emit(Alert(event: MemWatchEvent(time: Self.t0, type: .exit, pid: 9, reason: "exit status 0")))
+        sink.emit(Alert(event: .exit(pid: 9, status: 0, signal: nil, time: Self.t0)))
         StderrAlertSink(minimumPriority: .warning, descriptor: fds[1])
             .emit(Alert(event: MemWatchEvent(time: Self.t0, type: .exit, pid: 9, reason: "quiet")))
         close(fds[1])
         let output = String(decoding: FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
         #expect(output == """
             memwatchd: heap snapshot of pid 9 failed: pid 9 exited while writing
-            memwatchd: exit in pid 9: exit status 0
+            memwatchd: pid 9 exited with status 0
 
             """)
     }

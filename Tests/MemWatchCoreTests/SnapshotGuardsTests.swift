@@ -129,6 +129,6 @@ import Testing
     @Test func timeoutScalesWithTheHeap() {
         let policy = SnapshotPolicy()
         #expect(policy.timeout(heapUsed: 0) == 30)
-        #expect(policy.timeout(heapUsed: 500 * Self.MB) == 40)
+        #expect(policy.timeout(heapUsed: 400 * Self.MB) == 130)
     }
 }

@@ -68,6 +68,28 @@ import Testing
         #expect(header?[18] == 2 && header?[19] == 2)  // file format version 2 = WAL
     }
 
+    @Test func storeInAStateDirectoryCreatesItPrivate() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let state = StateDirectory(path: dir + "/nested/memwatchd")
+        let store = try EventStore(in: state)
+        #expect(store.path == state.eventStorePath)
+        try store.record(MemWatchEvent(time: Self.t0, type: .leak, pid: 1))
+        #expect(try FileManager.default.attributesOfItem(atPath: state.path)[.posixPermissions] as? Int == 0o700)
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "needs root to give a directory away"))
+    func snapshotDirectoryOwnedBySomeoneElseIsRefused() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let foreign = dir + "/foreign"
+        try StateDirectory.prepareSnapshotDirectory(foreign)
+        #expect(chown(foreign, 65534, 65534) == 0)
+        #expect(throws: StateDirectoryError.snapshotDirectoryNotOwned(path: foreign, owner: 65534, us: 0)) {
+            try StateDirectory.prepareSnapshotDirectory(foreign)
+        }
+    }
+
     @Test func noStoreYetIsNil() throws {
         #expect(try EventStore(readingFrom: "/nonexistent/memwatchd/events.sqlite") == nil)
     }
@@ -97,7 +119,10 @@ import Testing
     @Test func jsonShapeFollowsTheCLIContract() throws {
         let event = MemWatchEvent(
             time: Self.t0, type: .snapshot, pid: 4242, path: "/s/Heap.x.heapsnapshot", bytes: 1234, seconds: 0.5)
-        let data = try JSONEncoder().encode([event])
+        let text = MemWatchEvent.jsonArray([event])
+        #expect(text.hasPrefix(#"[\#n  {"time": "2027-01-15T08:00:00.000Z", "type": "snapshot", "pid": 4242, "path": "/s/"#))
+        #expect(MemWatchEvent.jsonArray([]) == "[]")
+        let data = Data(text.utf8)
         let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(array.count == 1)
         #expect(array[0]["time"] as? String == "2027-01-15T08:00:00.000Z")

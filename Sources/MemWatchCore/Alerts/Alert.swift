@@ -31,4 +31,18 @@ public struct Alert: Sendable, Equatable {
         }
         self.init(priority: priority, message: EventMessage.text(for: event), event: event)
     }
+
+    /// The event's facts as upper-case name/value pairs, for sinks that keep
+    /// fields (the journal, as `MEMWATCHD_<NAME>=value`). Absent facts are left out.
+    public var fields: [(name: String, value: String)] {
+        let e = event
+        let pairs: [(String, String?)] = [
+            ("EVENT", e.type.rawValue), ("PID", e.pid.map(String.init)), ("ISOLATE", e.isolate),
+            ("DETECTOR", e.detector), ("REASON", e.reason), ("PATH", e.path), ("BYTES", e.bytes.map(String.init)),
+            ("SECONDS", e.seconds.map { String($0) }), ("HEAP_USED", e.heapUsed.map(String.init)),
+            ("RSS", e.rss.map(String.init)),
+        ]
+        return pairs.compactMap { name, value in value.map { (name, $0) } }
+            + e.details.sorted { $0.key < $1.key }.map { ($0.key.uppercased(), $0.value.description) }
+    }
 }

@@ -13,7 +13,8 @@ public enum EventMessage {
             if let bytes = event.bytes { figures.append(H.bytes(bytes)) }
             if let seconds = event.seconds { figures.append(H.seconds(seconds)) }
             let suffix = figures.isEmpty ? "" : " (\(figures.joined(separator: ", ")))"
-            return "heap snapshot written: \(event.path ?? "?")\(suffix)" + note(event)
+            let worker = event.thread.map { " of worker thread \($0)" } ?? ""
+            return "heap snapshot\(worker) written: \(event.path ?? "?")\(suffix)" + note(event)
         case .snapshotSkipped:
             return "heap snapshot of \(subject(event)) skipped: \(reason)"
         case .snapshotFailed:
@@ -21,6 +22,8 @@ public enum EventMessage {
         case .snapshotDeleted:
             let size = event.bytes.map { " (\(H.bytes($0)))" } ?? ""
             return "heap snapshot deleted: \(event.path ?? "?")\(size): \(reason)"
+        case .exit:
+            return "\(subject(event)) \(event.reason ?? "exited")"
         default:
             return "\(event.type) in \(subject(event)): \(reason)"
         }
@@ -28,7 +31,9 @@ public enum EventMessage {
 
     static func subject(_ event: MemWatchEvent) -> String {
         var text = event.pid.map { "pid \($0)" } ?? "memwatchd"
-        if let isolate = event.isolate { text += " (isolate \(isolate))" }
+        let qualifiers = [event.isolate.map { "isolate \($0)" }, event.thread.map { "worker thread \($0)" }]
+            .compactMap { $0 }
+        if !qualifiers.isEmpty { text += " (\(qualifiers.joined(separator: ", ")))" }
         return text
     }
 

@@ -8,6 +8,8 @@ public struct DryRunSignaller: ProcessSignaller {
         self.logger = logger
     }
 
+    public var isDryRun: Bool { true }
+
     public func send(_ signal: Int32, to process: ProcessHandle) -> SignalDelivery {
         logger.notice("dry run: would send signal \(signal) to pid \(process.pid)")
         return .simulated

@@ -2,6 +2,13 @@
 /// can log instead of act.
 public protocol ProcessSignaller: Sendable {
     func send(_ signal: Int32, to process: ProcessHandle) -> SignalDelivery
+    /// True when nothing is really sent, so callers skip their other side
+    /// effects too (deleting old snapshots for room).
+    var isDryRun: Bool { get }
+}
+
+extension ProcessSignaller {
+    public var isDryRun: Bool { false }
 }
 
 /// What became of a signal.

@@ -25,7 +25,7 @@ public struct SnapshotPolicy: Sendable, Equatable {
         cooldown: TimeInterval = 600,
         maxSnapshotsPerProcess: Int = 3,
         timeoutBase: TimeInterval = 30,
-        timeoutPerHeapByte: TimeInterval = 1.0 / Double(50 << 20)
+        timeoutPerHeapByte: TimeInterval = 1.0 / Double(4 << 20)
     ) {
         self.memoryHeadroomFactor = memoryHeadroomFactor
         self.diskFactor = diskFactor
@@ -36,9 +36,11 @@ public struct SnapshotPolicy: Sendable, Equatable {
         self.timeoutPerHeapByte = timeoutPerHeapByte
     }
 
-    /// How long to wait for a whole file from a heap of this size
-    /// (30 s + 1 s per 50 MB by default): writing is single-threaded and
-    /// slows down a lot when the machine swaps.
+    /// How long to wait for a whole file from a heap of this size (30 s + 1 s
+    /// per 4 MB by default). Writing is single-threaded and slows down a lot on
+    /// a busy machine: a 48 MB heap (113 MB file) took 8-21 s on 2 loaded cores.
+    /// A process that dies is noticed at once through its pidfd, so a long
+    /// timeout only matters for a process that hangs.
     public func timeout(heapUsed: Int64) -> TimeInterval {
         timeoutBase + Double(max(0, heapUsed)) * timeoutPerHeapByte
     }

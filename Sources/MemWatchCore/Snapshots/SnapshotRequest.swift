@@ -1,8 +1,13 @@
 /// What the caller knows when it asks for a snapshot: the process and the
 /// facts from /proc and the GC trace (ProcReader / CgroupMemory fill these).
 /// The taker adds the rest (disk, budget, history, clock).
+///
+/// Read the /proc facts (by pid) *before* calling `take`: it checks the pidfd
+/// first, so facts read from a pid that was since reused are never acted on.
 public struct SnapshotRequest: Sendable {
     public var process: ProcessHandle
+    /// SIGUSR2 (main thread's heap) unless a worker thread's own heap is wanted.
+    public var trigger: SnapshotTrigger
     /// The isolate whose leak triggered the snapshot, as V8 prints it.
     public var isolate: String?
     /// V8 heap in use after the last GC, bytes.
@@ -21,11 +26,12 @@ public struct SnapshotRequest: Sendable {
     public var details: [String: EventDetail]
 
     public init(
-        process: ProcessHandle, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
+        process: ProcessHandle, trigger: SnapshotTrigger = .signal, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
         catchesSIGUSR2: Bool, memAvailable: Int64, cgroupRemaining: Int64? = nil,
         appDirectory: String? = nil, urgent: Bool = false, details: [String: EventDetail] = [:]
     ) {
         self.process = process
+        self.trigger = trigger
         self.isolate = isolate
         self.heapUsed = heapUsed
         self.rss = rss

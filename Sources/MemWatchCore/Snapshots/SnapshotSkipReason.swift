@@ -12,8 +12,8 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
     case perProcessLimitReached(pid: Int32, count: Int, limit: Int)
     /// The process was gone before the signal.
     case processExited(pid: Int32)
-    /// `--dry-run`: everything checked, nothing sent.
-    case dryRun(pid: Int32)
+    /// `--dry-run`: everything checked, nothing sent (`thread`: a worker's heap was wanted).
+    case dryRun(pid: Int32, thread: Int?)
 
     /// Short stable name for JSON and the journal.
     public var code: String {
@@ -55,8 +55,10 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
                 + "compare the ones taken (memwatchd heap diff) or raise the limit"
         case let .processExited(pid):
             return "pid \(pid) exited before the snapshot could be requested"
-        case let .dryRun(pid):
+        case let .dryRun(pid, nil):
             return "dry run: would have sent SIGUSR2 to pid \(pid)"
+        case let .dryRun(pid, thread?):
+            return "dry run: would have asked worker thread \(thread) of pid \(pid) for its heap snapshot"
         }
     }
 }

@@ -43,9 +43,12 @@ public actor SnapshotTaker {
     /// The guards' inputs at this moment: the request's facts plus disk, budget and history.
     public func facts(for request: SnapshotRequest) -> SnapshotFacts {
         let pid = request.process.pid
-        let history = (try? reporter.store.snapshotHistory(pid: pid, since: request.process.since)) ?? (count: 0, last: nil)
+        let thread = request.trigger.workerThread
+        let history = (try? reporter.store.snapshotHistory(pid: pid, thread: thread, since: request.process.since))
+            ?? (count: 0, last: nil)
         return SnapshotFacts(
-            pid: pid, catchesSIGUSR2: request.catchesSIGUSR2, memAvailable: request.memAvailable,
+            // A worker request sends no signal, so SIGUSR2's default action is no risk.
+            pid: pid, catchesSIGUSR2: thread != nil || request.catchesSIGUSR2, memAvailable: request.memAvailable,
             cgroupRemaining: request.cgroupRemaining, heapUsed: request.heapUsed,
             diskFree: DiskSpace.available(at: snapshotDirectory) ?? 0, snapshotDirectory: snapshotDirectory,
             managedSnapshots: budget.existingManagedSnapshots(),
@@ -56,27 +59,44 @@ public actor SnapshotTaker {
     private func perform(_ request: SnapshotRequest) async -> SnapshotOutcome {
         let process = request.process
         if process.hasExited { return skipped(.processExited(pid: process.pid), request) }
+        let victims: [ManagedSnapshot]
         switch SnapshotGuards.evaluate(facts(for: request), policy: policy) {
-        case let .skip(reason):
-            return skipped(reason, request)
-        case let .take(deletingFirst):
-            budget.delete(deletingFirst, now: now())
+        case let .skip(reason): return skipped(reason, request)
+        case let .take(deletingFirst): victims = deletingFirst
         }
 
+        // Watch before signalling so the file's creation cannot be missed.
         let watcher: SnapshotWatcher
         do {
+            // SIGUSR2 snapshots the main thread (id 0); a worker writes under its own id.
             watcher = try SnapshotWatcher(
-                pid: process.pid, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
+                pid: process.pid, thread: request.trigger.workerThread ?? 0, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
         } catch {
             return failed(error.description, .noFile, request)
         }
+        let dryRun = SnapshotSkipReason.dryRun(pid: process.pid, thread: request.trigger.workerThread)
+        if signaller.isDryRun {
+            if request.trigger == .signal { _ = signaller.send(SIGUSR2, to: process) }
+            return skipped(dryRun, request)
+        }
+        // Room first: node starts writing as soon as it is asked.
+        budget.delete(victims, now: now())
         let start = ContinuousClock.now
-        switch signaller.send(SIGUSR2, to: process) {
-        case .delivered: break
-        case .processExited: return skipped(.processExited(pid: process.pid), request)
-        case .simulated: return skipped(.dryRun(pid: process.pid), request)
-        case let .failed(code):
-            return failed("cannot send SIGUSR2 to pid \(process.pid): \(String(cString: strerror(code)))", .noFile, request)
+        switch request.trigger {
+        case .signal:
+            switch signaller.send(SIGUSR2, to: process) {
+            case .delivered: break
+            case .processExited: return skipped(.processExited(pid: process.pid), request)
+            case .simulated: return skipped(dryRun, request)
+            case let .failed(code):
+                return failed("cannot send SIGUSR2 to pid \(process.pid): \(String(cString: strerror(code)))", .noFile, request)
+            }
+        case let .workerRequest(thread, reportDirectory):
+            do {
+                try WorkerSnapshotRequest.request(pid: process.pid, threadID: thread, reportDirectory: reportDirectory)
+            } catch {
+                return failed("cannot ask worker thread \(thread) of pid \(process.pid) for a snapshot: \(error)", .noFile, request)
+            }
         }
 
         switch await watcher.wait(for: process, timeout: policy.timeout(heapUsed: request.heapUsed)) {
@@ -118,7 +138,8 @@ public actor SnapshotTaker {
         path: String? = nil, bytes: Int64? = nil, seconds: Double? = nil
     ) -> MemWatchEvent {
         MemWatchEvent(
-            time: now(), type: type, pid: request.process.pid, isolate: request.isolate, reason: reason,
+            time: now(), type: type, pid: request.process.pid, isolate: request.isolate,
+            thread: request.trigger.workerThread, reason: reason,
             path: path, bytes: bytes, seconds: seconds, heapUsed: request.heapUsed, rss: request.rss,
             details: request.details)
     }

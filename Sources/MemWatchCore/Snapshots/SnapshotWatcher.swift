@@ -24,13 +24,18 @@ public final class SnapshotWatcher: Sendable {
     }
 
     public let pid: Int32
+    /// Only `Heap.*` files of this thread id (0: the main thread), or any when nil.
+    public let thread: Int?
     private let inotify: Int32
     /// A pipe written on task cancellation to wake the waiting thread.
     private let cancellation: (read: Int32, write: Int32)
     private let directories: [Directory]
 
-    public init(pid: Int32, snapshotDirectory: String, appDirectory: String? = nil) throws(SnapshotWatchError) {
+    public init(
+        pid: Int32, thread: Int? = nil, snapshotDirectory: String, appDirectory: String? = nil
+    ) throws(SnapshotWatchError) {
         self.pid = pid
+        self.thread = thread
         inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard inotify >= 0 else { throw .cannotWatch(path: snapshotDirectory, errno: errno) }
         var pipeEnds: [Int32] = [-1, -1]
@@ -121,9 +126,9 @@ public final class SnapshotWatcher: Sendable {
         }
     }
 
-    /// Reads queued inotify events; a result once a matching file closed.
     private var exitedReason: String { "pid \(pid) exited before writing a whole snapshot" }
 
+    /// Reads queued inotify events; a result once a matching file closed.
     private func drainEvents(_ started: inout Set<Candidate>, _ process: ProcessHandle) -> SnapshotWatchResult? {
         let bufferSize = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: bufferSize)
@@ -143,7 +148,7 @@ public final class SnapshotWatcher: Sendable {
                 let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
                 offset += headerSize + nameLength
                 guard let directory = directories.firstIndex(where: { $0.watch == watch }),
-                      SnapshotFileName.isSignalSnapshot(name, pid: pid) || SnapshotFileName.isHeapdumpSnapshot(name)
+                      SnapshotFileName.isSignalSnapshot(name, pid: pid, thread: thread) || SnapshotFileName.isHeapdumpSnapshot(name)
                 else { continue }
                 let candidate = Candidate(directory: directory, name: name)
                 if mask & UInt32(IN_CREATE) != 0 { started.insert(candidate) }
@@ -156,39 +161,48 @@ public final class SnapshotWatcher: Sendable {
 
     /// A closed file: whole → written (made 0600); otherwise the writer gave up on it.
     private func inspect(_ candidate: Candidate, _ process: ProcessHandle) -> SnapshotWatchResult? {
+        guard let file = examine(candidate) else { return nil }  // a symlink or gone: not ours
+        if case .written = file.result { return file.result }
+        // A dying process's files are closed for it, a moment before its pidfd
+        // turns readable: say it died rather than that the file is odd.
+        var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
+        let exited = poll(&exit, 1, 1000) > 0
+        let path = directories[candidate.directory].path + "/" + candidate.name
+        return .failed(
+            reason: exited ? exitedReason : "snapshot file \(path) was closed \(file.check) (is the disk full?)",
+            partialFile: remove(candidate, bytes: file.bytes))
+    }
+
+    /// Opens a candidate without following symlinks and checks it; a whole
+    /// snapshot is made 0600 (it holds every string in the heap) and reported written.
+    private func examine(_ candidate: Candidate) -> (result: SnapshotWatchResult, check: SnapshotFileCheck.Result, bytes: Int64)? {
         let directory = directories[candidate.directory]
         let path = directory.path + "/" + candidate.name
         let fd = openat(directory.descriptor, candidate.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }  // a symlink (ELOOP) or already gone: not ours
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        let check: SnapshotFileCheck.Result
-        do { check = try SnapshotFileCheck.check(descriptor: fd) } catch {
-            return .failed(reason: "cannot read snapshot \(path): \(error)", partialFile: .left(path: path, reason: "unreadable"))
+        let bytes = Int64(info.st_size)
+        guard let check = try? SnapshotFileCheck.check(descriptor: fd) else {
+            return (.failed(reason: "cannot read snapshot \(path)", partialFile: .left(path: path, reason: "unreadable")),
+                    .truncated, bytes)
         }
         guard check == .whole else {
-            // A dying process's files are closed for it, a moment before its pidfd
-            // turns readable: say it died rather than that the file is odd.
-            var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
-            let exited = poll(&exit, 1, 1000) > 0
-            return .failed(
-                reason: exited ? exitedReason : "snapshot file \(path) was closed \(check) (is the disk full?)",
-                partialFile: remove(candidate, bytes: Int64(info.st_size)))
+            return (.failed(reason: "snapshot file \(path) is \(check)", partialFile: .noFile), check, bytes)
         }
-        // Snapshots hold every string in the heap: only their owner may read them.
         if info.st_mode & 0o7777 != 0o600 { fchmod(fd, 0o600) }
-        return .written(path: path, bytes: Int64(info.st_size))
+        return (.written(path: path, bytes: bytes), check, bytes)
     }
 
+    /// Ends the wait: a whole file whose close went unseen (inotify queue
+    /// overflow) still counts; anything else started for us is deleted.
     private func giveUp(_ reason: String, _ started: Set<Candidate>) -> SnapshotWatchResult {
         var fate = PartialSnapshotFate.noFile
         for candidate in started {
-            var info = stat()
-            let directory = directories[candidate.directory]
-            guard fstatat(directory.descriptor, candidate.name, &info, AT_SYMLINK_NOFOLLOW) == 0,
-                  info.st_mode & S_IFMT == S_IFREG else { continue }
-            fate = remove(candidate, bytes: Int64(info.st_size))
+            guard let file = examine(candidate) else { continue }
+            if case .written = file.result { return file.result }
+            fate = remove(candidate, bytes: file.bytes)
         }
         return .failed(reason: reason, partialFile: fate)
     }

@@ -20,6 +20,15 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Opens (creating the state directory, 0700, and the store if needed)
+    /// `<state>/events.sqlite`.
+    public convenience init(in state: StateDirectory) throws(EventStoreError) {
+        do { try state.create() } catch {
+            throw .cannotOpen(path: state.eventStorePath, reason: error.description)
+        }
+        try self.init(path: state.eventStorePath)
+    }
+
     /// Opens an existing store only to read it; nil when there is none yet.
     public init?(readingFrom path: String) throws(EventStoreError) {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
@@ -96,15 +105,18 @@ public final class EventStore: Sendable {
         }
     }
 
-    /// How many snapshots of `pid` were written at or after `since` (the
-    /// process's start, so a reused pid starts afresh), and the last one's time.
-    public func snapshotHistory(pid: Int32, since: Date) throws(EventStoreError) -> (count: Int, last: Date?) {
+    /// How many snapshots of `pid` (of worker `thread`'s heap, or when nil the
+    /// main thread's) were written at or after `since` (the process's start, so
+    /// a reused pid starts afresh), and the last one's time.
+    public func snapshotHistory(
+        pid: Int32, thread: Int? = nil, since: Date
+    ) throws(EventStoreError) -> (count: Int, last: Date?) {
         do {
             return try database.read { db in
                 let row = try Row.fetchOne(db, sql: """
                     SELECT COUNT(*) AS count, MAX(time) AS last FROM event
-                    WHERE type = 'snapshot' AND pid = ? AND time >= ?
-                    """, arguments: [pid, since])
+                    WHERE type = 'snapshot' AND pid = ? AND thread IS ? AND time >= ?
+                    """, arguments: [pid, thread, since])
                 return (row?["count"] ?? 0, row?["last"])
             }
         } catch {

@@ -12,6 +12,7 @@ enum EventStoreSchema {
                 table.column("type", .text).notNull()
                 table.column("pid", .integer)
                 table.column("isolate", .text)
+                table.column("thread", .integer)
                 table.column("detector", .text)
                 table.column("reason", .text)
                 table.column("path", .text)
@@ -41,7 +42,7 @@ struct EventRow: FetchableRecord, MutablePersistableRecord {
         }
         event = MemWatchEvent(
             id: row["id"], time: row["time"], type: EventType(rawValue: row["type"]), pid: row["pid"],
-            isolate: row["isolate"], detector: row["detector"], reason: row["reason"], path: row["path"],
+            isolate: row["isolate"], thread: row["thread"], detector: row["detector"], reason: row["reason"], path: row["path"],
             bytes: row["bytes"], seconds: row["seconds"], heapUsed: row["heap_used"], rss: row["rss"],
             details: details)
     }
@@ -52,6 +53,7 @@ struct EventRow: FetchableRecord, MutablePersistableRecord {
         container["type"] = event.type.rawValue
         container["pid"] = event.pid
         container["isolate"] = event.isolate
+        container["thread"] = event.thread
         container["detector"] = event.detector
         container["reason"] = event.reason
         container["path"] = event.path

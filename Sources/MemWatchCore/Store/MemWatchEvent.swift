@@ -11,6 +11,9 @@ public struct MemWatchEvent: Sendable, Equatable {
     public var pid: Int32?
     /// The isolate as V8 prints it, e.g. `0x5f1e3c0`.
     public var isolate: String?
+    /// Node's worker `threadId` when the event concerns a worker thread's own
+    /// heap (0 or nil: the main thread).
+    public var thread: Int?
     public var detector: String?
     public var reason: String?
     public var path: String?
@@ -21,7 +24,7 @@ public struct MemWatchEvent: Sendable, Equatable {
     public var details: [String: EventDetail]
 
     public init(
-        id: Int64? = nil, time: Date, type: EventType, pid: Int32? = nil, isolate: String? = nil,
+        id: Int64? = nil, time: Date, type: EventType, pid: Int32? = nil, isolate: String? = nil, thread: Int? = nil,
         detector: String? = nil, reason: String? = nil, path: String? = nil, bytes: Int64? = nil,
         seconds: Double? = nil, heapUsed: Int64? = nil, rss: Int64? = nil, details: [String: EventDetail] = [:]
     ) {
@@ -30,6 +33,7 @@ public struct MemWatchEvent: Sendable, Equatable {
         self.type = type
         self.pid = pid
         self.isolate = isolate
+        self.thread = thread
         self.detector = detector
         self.reason = reason
         self.path = path
@@ -53,30 +57,59 @@ public struct MemWatchEvent: Sendable, Equatable {
     }
 }
 
-extension MemWatchEvent: Encodable {
-    enum CodingKeys: String, CodingKey {
-        case id, time, type, pid, isolate, detector, reason, path, bytes, seconds
-        case heapUsed = "heap_used"
-        case rss, details
+extension MemWatchEvent {
+    /// A watched process ended: `status` when it exited, `signal` when killed.
+    public static func exit(pid: Int32, status: Int32?, signal: Int32?, time: Date) -> MemWatchEvent {
+        var details: [String: EventDetail] = [:]
+        var reason = "exited"
+        if let status {
+            details["status"] = .int(Int64(status))
+            reason = "exited with status \(status)"
+        }
+        if let signal {
+            details["signal"] = .int(Int64(signal))
+            reason = "killed by signal \(signal)" + (strsignal(signal).map { " (\(String(cString: $0)))" } ?? "")
+        }
+        return MemWatchEvent(time: time, type: .exit, pid: pid, reason: reason, details: details)
+    }
+}
+
+extension MemWatchEvent {
+    /// One JSON object as `memwatchd events --json` prints it: keys in a fixed,
+    /// readable order (`time`, `type`, `pid` first), ISO 8601 time, absent fields left out.
+    public var json: String {
+        var fields: [String] = []
+        func add(_ key: String, _ value: (some Encodable)?) {
+            guard let value, let data = try? Self.encoder.encode(value) else { return }
+            fields.append("\"\(key)\": " + String(decoding: data, as: UTF8.self))
+        }
+        add("time", time.formatted(Self.iso8601))
+        add("type", type.rawValue)
+        add("pid", pid)
+        add("isolate", isolate)
+        add("thread", thread)
+        add("detector", detector)
+        add("reason", reason)
+        add("path", path)
+        add("bytes", bytes)
+        add("seconds", seconds)
+        add("heap_used", heapUsed)
+        add("rss", rss)
+        add("details", details.isEmpty ? nil : details)
+        add("id", id)
+        return "{" + fields.joined(separator: ", ") + "}"
     }
 
-    /// The JSON shape of `memwatchd events --json`: ISO 8601 time, absent fields left out.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(time.formatted(Self.iso8601), forKey: .time)
-        try container.encode(type, forKey: .type)
-        try container.encodeIfPresent(pid, forKey: .pid)
-        try container.encodeIfPresent(isolate, forKey: .isolate)
-        try container.encodeIfPresent(detector, forKey: .detector)
-        try container.encodeIfPresent(reason, forKey: .reason)
-        try container.encodeIfPresent(path, forKey: .path)
-        try container.encodeIfPresent(bytes, forKey: .bytes)
-        try container.encodeIfPresent(seconds, forKey: .seconds)
-        try container.encodeIfPresent(heapUsed, forKey: .heapUsed)
-        try container.encodeIfPresent(rss, forKey: .rss)
-        if !details.isEmpty { try container.encode(details, forKey: .details) }
-        try container.encodeIfPresent(id, forKey: .id)
+    /// A JSON array of events, one per line.
+    public static func jsonArray(_ events: [MemWatchEvent]) -> String {
+        events.isEmpty ? "[]" : "[\n  " + events.map(\.json).joined(separator: ",\n  ") + "\n]"
     }
 
     public static let iso8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 }

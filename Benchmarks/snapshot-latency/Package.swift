@@ -1,0 +1,15 @@
+// swift-tools-version:6.1
+// Benchmark, not a test: its own package so `swift test` never builds or runs it.
+import PackageDescription
+
+let package = Package(
+    name: "snapshot-latency",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "memwatchd", path: "../..")],
+    targets: [
+        .executableTarget(
+            name: "SnapshotLatency",
+            dependencies: [.product(name: "MemWatchCore", package: "memwatchd")]
+        )
+    ]
+)
