@@ -14,12 +14,15 @@
 ///    one batch in flight or a periodic spike cannot fill it.
 /// 3. A full GC confirms the growth: the envelope at the last full GC is
 ///    above the span's start by `minGrowthBytes` and `minGrowthFraction` of
-///    the heap, and that full GC came at least `minConfirmedShare` into the
+///    the heap; the confirmed part (span start to that full GC) lasts at
+///    least half the minimum span and at least `minConfirmedShare` of the
 ///    span. Between full GCs the scavenge floor also rises with promoted
 ///    garbage (an LRU's evicted entries, a ring buffer's overwritten records,
 ///    dropped batches); only a full GC that fails to free it shows it is
-///    live, and at most half the evidence may be unconfirmed. The relative
-///    bound keeps allocator noise of a large heap from counting.
+///    live. V8 spaces full GCs further apart as the heap grows, so some
+///    unconfirmed tail must be allowed, but never more than twice the
+///    confirmed part. The relative bound keeps allocator noise of a large
+///    heap from counting.
 /// 4. The envelope rose in at least `minRisingFraction` of the bucket steps:
 ///    a leak grows steadily, while a plateau, a sawtooth or noise leaves the
 ///    envelope flat in most steps (for noise only ~ln(n)/n steps rise).
@@ -53,7 +56,7 @@ public struct TrendDetector: LeakDetector {
         /// semi-space of survivors (a few MB on 64-bit V8).
         public var minGrowthBytes: Int64 = 4 << 20
         public var minGrowthFraction: Double = 0.10
-        public var minConfirmedShare: Double = 0.5
+        public var minConfirmedShare: Double = 1.0 / 3
         public var minRisingFraction: Double = 0.6
         public var minLateToEarlySlope: Double = 0.5
         /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).

@@ -54,7 +54,8 @@ struct TrendEvidence: Sendable, Equatable {
         guard spanMs >= max(config.minSpanSeconds * 1000, Double(config.minBuckets) * widthMs),
               end - start + 1 >= config.minBuckets,
               lastFull > start,
-              buckets[lastFull].timeMs - buckets[start].timeMs >= config.minConfirmedShare * spanMs
+              buckets[lastFull].timeMs - buckets[start].timeMs
+                >= max(config.minConfirmedShare * spanMs, config.minSpanSeconds * 500)
         else { return nil }
 
         // Rule 3: growth confirmed by a full GC.
