@@ -74,8 +74,15 @@ public struct GCLogReplay: Sendable {
 
     private mutating func line(_ bytes: UnsafeRawBufferPointer, into alerts: inout [WatchAlert]) {
         lines += 1
-        guard case .gc(let event)? = parser.parse(bytes) else { return }
-        gcLines += 1
-        alerts += watch.observe(event)
+        switch parser.parse(bytes) {
+        case .gc(let event)?:
+            gcLines += 1
+            alerts += watch.observe(event)
+        case .spaceUsage(let usage)? where usage.space == "Memory allocator":
+            // used + available is V8's heap_size_limit.
+            watch.learnHeapLimit(usage.usedBytes + usage.availableBytes, for: usage.id)
+        default:
+            break
+        }
     }
 }

@@ -5,6 +5,7 @@
 public struct LeakWatch: Sendable {
     public let detector: DetectorKind
     public let heapLimit: Int64?
+    public let heapLimitShare: Double
     private let heapLimitRule: HeapLimitRule?
     private var watches: [IsolateID: IsolateWatch] = [:]
 
@@ -16,17 +17,27 @@ public struct LeakWatch: Sendable {
     public init(detector: DetectorKind = .trend, heapLimit: Int64? = nil, heapLimitShare: Double = 0.85) {
         self.detector = detector
         self.heapLimit = heapLimit
+        self.heapLimitShare = heapLimitShare
         heapLimitRule = heapLimit.map { HeapLimitRule(heapLimit: $0, share: heapLimitShare) }
     }
 
     /// Feeds one GC; returns the leaks and heap-limit breaches it newly
     /// established (each at most once per isolate).
     public mutating func observe(_ event: GCEvent) -> [WatchAlert] {
-        let id = event.id
-        if watches[id] == nil {
-            watches[id] = IsolateWatch(id: id, detector: detector.make(heapLimit: heapLimit), heapLimitRule: heapLimitRule)
-        }
-        return watches[id]!.observe(event)
+        if watches[event.id] == nil { watches[event.id] = newWatch(event.id) }
+        return watches[event.id]!.observe(event)
+    }
+
+    /// Records a heap limit the trace reported for one isolate (see
+    /// `IsolateWatch.learnHeapLimit`); a configured `heapLimit` still wins.
+    public mutating func learnHeapLimit(_ limit: Int64, for id: IsolateID) {
+        guard heapLimit == nil else { return }
+        if watches[id] == nil { watches[id] = newWatch(id) }
+        watches[id]!.learnHeapLimit(limit, share: heapLimitShare)
+    }
+
+    private func newWatch(_ id: IsolateID) -> IsolateWatch {
+        IsolateWatch(id: id, detector: detector.make(heapLimit: heapLimit), heapLimitRule: heapLimitRule)
     }
 
     /// Stops tracking an isolate (its process exited), freeing its state.
