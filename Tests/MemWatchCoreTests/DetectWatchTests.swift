@@ -124,3 +124,22 @@ struct DetectTracedHeapLimitTests {
         #expect(watch.watch(for: id)?.tracedHeapLimit == nil)
     }
 }
+
+@Suite("LeakWatch bookkeeping")
+struct DetectLeakWatchBookkeepingTests {
+    @Test func forgetDropsOneIsolateAndKeepsTheOthers() {
+        var watch = LeakWatch()
+        let ids = (1...4).map { IsolateID(pid: Int32($0), isolate: 0x10) }
+        for (i, id) in ids.enumerated() {
+            for n in 0...i { _ = watch.observe(GCEvent(id: id, timeMs: Double(n), kind: .scavenge, usedBefore: 2, usedAfter: 1)) }
+        }
+        watch.forget(ids[1])
+        watch.forget(IsolateID(pid: 99, isolate: 1))  // never seen: nothing happens
+        #expect(watch.isolates.map(\.id) == [ids[0], ids[2], ids[3]])
+        #expect(watch.isolates.map(\.gcs) == [1, 3, 4])
+        _ = watch.observe(GCEvent(id: ids[3], timeMs: 9, kind: .markCompact, usedBefore: 2, usedAfter: 1))
+        _ = watch.observe(GCEvent(id: ids[1], timeMs: 9, kind: .markCompact, usedBefore: 2, usedAfter: 1))
+        #expect(watch.watch(for: ids[3])?.fullGCs == 1)
+        #expect(watch.watch(for: ids[1])?.gcs == 1)
+    }
+}

@@ -7,7 +7,12 @@ public struct LeakWatch: Sendable {
     public let heapLimit: Int64?
     public let heapLimitShare: Double
     private let heapLimitRule: HeapLimitRule?
-    private var watches: [IsolateID: IsolateWatch] = [:]
+    /// Watches in order of first appearance, found through `slots`; `last`
+    /// and a short linear search skip the hashing in the common cases (this
+    /// runs for every GC line of a log).
+    private var watches: [IsolateWatch] = []
+    private var slots: [IsolateID: Int] = [:]
+    private var last = 0
 
     /// - Parameters:
     ///   - heapLimit: the isolates' heap limit in bytes when known (e.g.
@@ -24,32 +29,48 @@ public struct LeakWatch: Sendable {
     /// Feeds one GC; returns the leaks and heap-limit breaches it newly
     /// established (each at most once per isolate).
     public mutating func observe(_ event: GCEvent) -> [WatchAlert] {
-        if watches[event.id] == nil { watches[event.id] = newWatch(event.id) }
-        return watches[event.id]!.observe(event)
+        watches[slot(event.id)].observe(event)
     }
 
     /// Records a heap limit the trace reported for one isolate (see
     /// `IsolateWatch.learnHeapLimit`); a configured `heapLimit` still wins.
     public mutating func learnHeapLimit(_ limit: Int64, for id: IsolateID) {
         guard heapLimit == nil else { return }
-        if watches[id] == nil { watches[id] = newWatch(id) }
-        watches[id]!.learnHeapLimit(limit, share: heapLimitShare)
-    }
-
-    private func newWatch(_ id: IsolateID) -> IsolateWatch {
-        IsolateWatch(id: id, detector: detector.make(heapLimit: heapLimit), heapLimitRule: heapLimitRule)
+        watches[slot(id)].learnHeapLimit(limit, share: heapLimitShare)
     }
 
     /// Stops tracking an isolate (its process exited), freeing its state.
-    public mutating func forget(_ id: IsolateID) { watches[id] = nil }
+    public mutating func forget(_ id: IsolateID) {
+        guard let index = slots.removeValue(forKey: id) else { return }
+        watches.remove(at: index)
+        for (other, slot) in slots where slot > index { slots[other] = slot - 1 }
+        last = 0
+    }
 
-    public func watch(for id: IsolateID) -> IsolateWatch? { watches[id] }
+    public func watch(for id: IsolateID) -> IsolateWatch? { slots[id].map { watches[$0] } }
 
     /// All isolates seen, by pid then isolate address.
-    public var isolates: [IsolateWatch] { watches.values.sorted { $0.id < $1.id } }
+    public var isolates: [IsolateWatch] { watches.sorted { $0.id < $1.id } }
 
     /// The latched leaks, in trace order of decision.
     public var leaks: [LeakFinding] {
-        watches.values.compactMap(\.leak).sorted { ($0.atMs, $0.id) < ($1.atMs, $1.id) }
+        watches.compactMap(\.leak).sorted { ($0.atMs, $0.id) < ($1.atMs, $1.id) }
+    }
+
+    private mutating func slot(_ id: IsolateID) -> Int {
+        if last < watches.count, watches[last].id == id { return last }
+        // A few isolates (the usual log): comparing beats hashing.
+        if watches.count <= 16, let index = watches.firstIndex(where: { $0.id == id }) {
+            last = index
+            return index
+        }
+        if watches.count > 16, let index = slots[id] {
+            last = index
+            return index
+        }
+        watches.append(IsolateWatch(id: id, detector: detector.make(heapLimit: heapLimit), heapLimitRule: heapLimitRule))
+        slots[id] = watches.count - 1
+        last = watches.count - 1
+        return last
     }
 }

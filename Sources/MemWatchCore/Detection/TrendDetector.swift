@@ -79,6 +79,7 @@ public struct TrendDetector: LeakDetector {
     public init(heapLimit: Int64? = nil, configuration: Configuration = Configuration()) {
         self.heapLimit = heapLimit
         self.configuration = configuration
+        precondition(configuration.scaleSeconds.count <= 64)
         scales = configuration.scaleSeconds.map {
             HeapFloorSeries(widthMs: $0 * 1000, capacity: configuration.bucketsPerScale)
         }
@@ -90,10 +91,10 @@ public struct TrendDetector: LeakDetector {
         gcCount += 1
         garbage.observe(event)
         let sinceFull = garbage.since(event.timeMs)
-        var opened: [Bool] = []
-        for i in scales.indices {
-            opened.append(scales[i].add(
-                timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFull: sinceFull))
+        var opened: UInt64 = 0  // bit i: scale i opened a bucket
+        for i in scales.indices where scales[i].add(
+            timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFull: sinceFull) {
+            opened |= 1 << UInt64(i)
         }
         if analysisFromMs == nil, event.timeMs >= configuration.warmupSeconds * 1000, gcCount >= configuration.warmupGCs {
             analysisFromMs = event.timeMs
@@ -101,7 +102,7 @@ public struct TrendDetector: LeakDetector {
         guard let analysisFromMs else { return .noLeak }
         for i in scales.indices {
             // A verdict can only change when a bucket opens or a full GC confirms.
-            guard opened[i] || event.kind.isFull,
+            guard opened & (1 << UInt64(i)) != 0 || event.kind.isFull,
                   let evidence = TrendEvidence.assess(
                       scales[i], nowMs: event.timeMs, fromMs: analysisFromMs, garbage: garbage, configuration),
                   !isConverging(nowMs: event.timeMs)
