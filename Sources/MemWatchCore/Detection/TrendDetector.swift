@@ -8,8 +8,9 @@
 /// a recent span, all of these hold — each rule rejects a benign shape:
 ///
 /// 1. Warm-up is over: the isolate is `warmupSeconds` old by its own clock and
-///    `warmupGCs` GCs were seen; buckets before that are ignored
-///    (startup caches, JIT, module loading).
+///    `warmupGCs` GCs were seen; spans start after it (startup caches, JIT,
+///    module loading). A process watched from later in its life (`attach`)
+///    is warm by its clock and only waits for the GCs.
 /// 2. The span is at least `minSpanSeconds` and `minBuckets` buckets long, so
 ///    one batch in flight or a periodic spike cannot fill it.
 /// 3. A full GC confirms the growth: the envelope at the last full GC is
@@ -41,9 +42,10 @@
 /// Between full GCs the scavenge floor also carries promoted garbage; each
 /// floor is corrected by the rate the full GCs revealed (`PromotedGarbage`).
 ///
-/// Several time scales (bucket widths) run side by side, so a fast leak is
-/// decided in seconds and one of a few MB an hour is still seen over hours,
-/// each with bounded memory.
+/// Several time scales (bucket widths of 1 s to ~68 min, 64 buckets each)
+/// run side by side, so a fast leak is decided in seconds and one of a few MB
+/// an hour is still seen over hours, with bounded memory; rule 6 reaches
+/// back ~3 days.
 public struct TrendDetector: LeakDetector {
     public static let name = "trend"
 
@@ -62,7 +64,7 @@ public struct TrendDetector: LeakDetector {
         /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).
         public var minHalfLifeGrowthRatio: Double = 2.0.squareRoot()
         /// Bucket widths of the time scales, finest first.
-        public var scaleSeconds: [Double] = [1, 8, 64, 512]
+        public var scaleSeconds: [Double] = [1, 8, 64, 512, 4096]
         public var bucketsPerScale: Int = 64
 
         public init() {}
