@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns lines of V8 GC trace output into records; everything else is app output.
 ///
 /// Reads every format node has printed (V8's `gc-tracer.cc` / `heap.cc`):
@@ -20,6 +26,7 @@
 public struct GCTraceParser: Sendable {
     private var strings = ByteStringInterner()
     private var repeats = RepeatedGCFilter()
+    private var headerMemo = TraceLineHeaderMemo()
 
     public init() {}
 
@@ -31,13 +38,13 @@ public struct GCTraceParser: Sendable {
         var end = start + line.count
         while end > start, end[-1] == UInt8(ascii: "\n") || end[-1] == UInt8(ascii: "\r") { end -= 1 }
         var cursor = ByteCursor(start, end)
+        if let header = headerMemo.match(&cursor) { return body(of: header, &cursor) }
         guard let header = TraceLineHeader.find(&cursor) else {
             repeats.observeOtherLine(ByteCursor(start, end))
             return nil
         }
-        let record = body(of: header, &cursor)
-        if case .gc(let event)? = record, !repeats.admit(event) { return .repeatedGC(event) }
-        return record
+        if start.pointee == UInt8(ascii: "[") { headerMemo.remember(header, from: start, to: cursor.position) }
+        return body(of: header, &cursor)
     }
 
     /// Convenience for tests and tools: parses the UTF-8 bytes of `line`.
@@ -51,44 +58,52 @@ public struct GCTraceParser: Sendable {
     private mutating func body(of header: TraceLineHeader, _ c: inout ByteCursor) -> GCTraceRecord? {
         let id = header.id
         c.skipSpaces()
+        // A header alone says nothing: a line cut right after it, or not V8's.
+        if c.isAtEnd { return nil }
         // `%8.0f ms: ` — lines about one collection or the heap's sizing.
         if c.current &- 48 < 10 {
-            guard let stamp = c.decimal(), c.skip(" ms: ") else { return header.hasIsolate ? .traceOnly(id) : nil }
+            guard let stamp = c.decimal(), c.skip(" ms: "), !c.isAtEnd else { return nil }
             let time = stamp.value
             if c.startsWith("pause=") {
                 // Nil when cut off before its last figure.
-                return nvpEvent(id: id, time: time, &c).map(GCTraceRecord.gc)
+                guard let event = nvpEvent(id: id, time: time, &c) else { return nil }
+                return repeats.admit(id, time) ? .gc(event) : .repeatedGC(event)
             }
-            switch gcEvent(id: id, time: time, &c) {
-            case .event(let event): return .gc(event)
-            case .cutOff: return nil
-            case .notCollection: return header.hasIsolate ? .traceOnly(id) : nil
+            var shape = GCLineShape.collection
+            guard let event = gcEvent(id: id, time: time, &c, shape: &shape) else {
+                return shape == .notCollection && header.hasIsolate ? .traceOnly(id) : nil
             }
+            return repeats.admit(id, time) ? .gc(event) : .repeatedGC(event)
         }
-        // `[pid]` alone is too common in app output to mean anything without a GC.
-        guard header.hasIsolate else { return nil }
-        return VerboseTraceLine.parse(id: id, &c, strings: &strings) ?? .traceOnly(id)
+        let verbose = VerboseTraceLine.parse(id: id, &c, strings: &strings)
+        // `[pid]` (V8 3.x) is too common in app output to mean more than what parses.
+        return verbose ?? (header.hasIsolate ? .traceOnly(id) : nil)
     }
 
-    private enum GCLineResult {
-        case event(GCEvent)
-        /// Looked like a collection's line and stopped before its figures ended.
-        case cutOff
+    private enum GCLineShape {
+        /// A collection's line (cut off if no event came of it).
+        case collection
         /// Another trace line after the stamp (`Memory reducer: ...`,
         /// `Scavenge stack scanning: ...`, `[HeapController] ...`).
         case notCollection
     }
 
     /// `Mark-Compact (reduce) 41.1 (65.7) -> 36.6 (70.9) MB, pooled: 0 MB, 6.04 / 0.00 ms  (...) reason; collector reason`
-    private mutating func gcEvent(id: IsolateID, time: Double, _ c: inout ByteCursor) -> GCLineResult {
+    private mutating func gcEvent(id: IsolateID, time: Double, _ c: inout ByteCursor, shape: inout GCLineShape) -> GCEvent? {
         let nameStart = c.position
         let shared = c.skip("Shared ")
-        guard let kind = Self.collectorName(&c) else { return .notCollection }
+        guard let kind = Self.collectorName(&c) else {
+            if !Self.isCutInsideName(ByteCursor(nameStart, c.end)) { shape = .notCollection }
+            return nil
+        }
         let variantStart = c.position
-        while c.startsWith(" ("), Self.isLetter(c.byte(at: 2)) {
+        while c.startsWith(" (") {
+            if c.remaining == 2 { return nil }
+            guard Self.isLetter(c.byte(at: 2)) else { break }
             var probe = c
             probe.advance(2)
             while Self.isLetter(probe.current) || probe.current == UInt8(ascii: "-") { probe.advance() }
+            if probe.isAtEnd { return nil }
             guard probe.skip(UInt8(ascii: ")")) else { break }
             c = probe
         }
@@ -96,50 +111,64 @@ public struct GCTraceParser: Sendable {
         guard c.current == UInt8(ascii: " "), c.byte(at: 1) &- 48 < 10 else {
             // `Scavenge stack scanning: ...` and the like; a line cut right after
             // the name cannot be told apart, and either way it is no event.
-            return c.remaining <= 1 ? .cutOff : .notCollection
+            if c.remaining > 1 { shape = .notCollection }
+            return nil
         }
         c.advance()
 
-        guard let usedBefore = c.decimal() else { return .cutOff }
+        guard let usedBefore = c.decimal() else { return nil }
         var committedBefore: DecimalFigure?
         if c.skip(" (") {
-            guard let figure = c.decimal(), c.skip(UInt8(ascii: ")")) else { return .cutOff }
+            guard let figure = c.decimal(), c.skip(UInt8(ascii: ")")) else { return nil }
             committedBefore = figure
         }
-        guard c.skip(" -> "), let usedAfter = c.decimal() else { return .cutOff }
+        guard c.skip(" -> "), let usedAfter = c.decimal() else { return nil }
         var committedAfter: DecimalFigure?
         if c.skip(" (") {
-            guard let figure = c.decimal(), c.skip(UInt8(ascii: ")")) else { return .cutOff }
+            guard let figure = c.decimal(), c.skip(UInt8(ascii: ")")) else { return nil }
             committedAfter = figure
         }
-        guard c.skip(" MB, ") else { return .cutOff }
+        guard c.skip(" MB, ") else { return nil }
         if c.skip("pooled: ") {
-            guard c.decimal() != nil, c.skip(" MB, ") else { return .cutOff }
+            guard c.decimal() != nil, c.skip(" MB, ") else { return nil }
         }
-        guard var pause = c.decimal() else { return .cutOff }
+        guard var pause = c.decimal() else { return nil }
         if c.skip(" / ") {
-            guard let second = c.decimal() else { return .cutOff }
-            // V8 3.x printed `external / total ms` (`%d / %d ms`); V8 4+ prints
-            // `duration / external`. Only the old format has integers and brackets.
-            if pause.scale == 0, second.scale == 0, Self.hasBracketReason(after: c) { pause = second }
+            guard let second = c.decimal() else { return nil }
+            // V8 ≥ 4 prints `duration / external` with the duration as `%.1f`/`%.2f`;
+            // V8 3.x printed an integer external time first (`%d / %d ms`, `%d / %.1f ms`).
+            if pause.scale == 0 { pause = second }
         }
-        guard c.skip(" ms") else { return .cutOff }
+        guard c.skip(" ms") else { return nil }
 
-        guard let reason = self.reason(&c) else { return .cutOff }
+        guard let reason = self.reason(&c) else { return nil }
         let mb: Int64 = 1 << 20
-        guard let before = usedBefore.scaled(by: mb), let after = usedAfter.scaled(by: mb) else { return .cutOff }
+        guard let before = usedBefore.scaled(by: mb), let after = usedAfter.scaled(by: mb) else { return nil }
 
         var variant: String?
         if shared || variantEnd > variantStart {
             let span = UnsafeBufferPointer(start: nameStart, count: variantEnd - nameStart)
             variant = strings.string(span, make: Self.variantList)
         }
-        return .event(GCEvent(
+        return GCEvent(
             id: id, timeMs: time, kind: kind, variant: variant,
             usedBefore: before, usedAfter: after,
             committedBefore: committedBefore.flatMap { $0.scaled(by: mb) },
             committedAfter: committedAfter.flatMap { $0.scaled(by: mb) },
-            pauseMs: pause.value, reason: reason.text))
+            pauseMs: pause.value, reason: reason.text)
+    }
+
+    /// Whether the line ends inside what could have been a collector's name.
+    private static func isCutInsideName(_ line: ByteCursor) -> Bool {
+        var rest = line
+        _ = rest.skip("Shared ")
+        for name: StaticString in ["Shared ", "Minor Mark-Compact", "Minor Mark-Sweep",
+                                   "Minor Mark-sweep", "Mark-Compact", "Mark-compact", "Mark-sweep", "Mark-Sweep",
+                                   "Scavenge", "pause="]
+        where rest.remaining < name.utf8CodeUnitCount && memcmp(rest.position, name.utf8Start, rest.remaining) == 0 {
+            return true
+        }
+        return false
     }
 
     /// The names V8 has printed for its collectors, old and new.
@@ -158,11 +187,12 @@ public struct GCTraceParser: Sendable {
     private struct Reason { var text: String? }
 
     /// What follows the pause: parenthesised statistics, then the GC reason and the
-    /// collector's reason. Nil if the line is cut inside the statistics.
-    private mutating func reason(_ c: inout ByteCursor) -> Reason? {
+    /// collector's reason. No reason if the line is cut before it: V8 cuts the
+    /// lines it repeats in the OOM block at 256 bytes, inside the statistics.
+    @inline(__always) private mutating func reason(_ c: inout ByteCursor) -> Reason? {
         c.skipSpaces()
         while c.current == UInt8(ascii: "(") {
-            guard c.seek(UInt8(ascii: ")")) else { return nil }
+            guard c.seekNear(UInt8(ascii: ")")) else { return Reason(text: nil) }
             c.advance()
             c.skipSpaces()
         }
@@ -170,13 +200,13 @@ public struct GCTraceParser: Sendable {
         // Node ≤ 6: `[allocation failure] [GC in old space requested].`
         if c.skip(UInt8(ascii: "[")) {
             let start = c.position
-            guard c.seek(UInt8(ascii: "]")) else { return nil }
+            guard c.seekNear(UInt8(ascii: "]")) else { return nil }
             return Reason(text: internedReason(start, c.position))
         }
         // Node ≥ 20 ends the GC reason with `;`.
         let start = c.position
         var probe = c
-        if probe.seek(UInt8(ascii: ";")) {
+        if probe.seekNear(UInt8(ascii: ";")) {
             return Reason(text: internedReason(start, probe.position))
         }
         // Node 8–18: `reason collector-reason` with nothing between: take the
@@ -190,13 +220,6 @@ public struct GCTraceParser: Sendable {
         while e > start, e[-1] == UInt8(ascii: " ") { e -= 1 }
         guard e > start else { return nil }
         return strings.string(UnsafeBufferPointer(start: start, count: e - start))
-    }
-
-    private static func hasBracketReason(after cursor: ByteCursor) -> Bool {
-        var c = cursor
-        guard c.skip(" ms") else { return false }
-        c.skipSpaces()
-        return c.current == UInt8(ascii: "[")
     }
 
     @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 &- 97 < 26 }
@@ -223,9 +246,9 @@ public struct GCTraceParser: Sendable {
         var kind: GCKind?
         var reduce = false, interleaved = false
         var before: Int64?, after: Int64?, committedBefore: Int64?, committedAfter: Int64?
-        while !c.isAtEnd {
+        tokens: while !c.isAtEnd {
             let keyStart = c.position
-            guard c.seek(UInt8(ascii: "=")) else { break }
+            guard c.seekNear(UInt8(ascii: "=")) else { break }
             let key = UnsafeBufferPointer(start: keyStart, count: c.position - keyStart)
             c.advance()
             switch NVPKey(key) {
@@ -237,7 +260,10 @@ public struct GCTraceParser: Sendable {
             case .sizeAfter: after = c.integer()
             case .memoryBefore: committedBefore = c.integer()
             case .memoryAfter: committedAfter = c.integer()
-            case .other: break
+            case .other:
+                // V8 prints the memory sizes right after the object sizes, and
+                // nothing needed after them: stop at the first other key.
+                if after != nil, pause != nil, kind != nil { break tokens }
             }
             if c.current != UInt8(ascii: " ") {
                 // A value cut off, or one that is not a number: forget it.
@@ -250,7 +276,7 @@ public struct GCTraceParser: Sendable {
                 case .memoryAfter: committedAfter = nil
                 case .reduceMemory, .interleaved, .other: break
                 }
-                guard c.seek(UInt8(ascii: " ")) else { break }
+                guard c.seekNear(UInt8(ascii: " ")) else { break }
             }
             c.advance()
         }

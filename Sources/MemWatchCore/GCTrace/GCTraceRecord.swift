@@ -2,7 +2,7 @@
 ///
 /// Every non-nil record is a line V8's GC tracing printed, never app output:
 /// a caller that strips the trace from an app's output drops every line for
-/// which the parser returns a record (`isTraceLine`).
+/// which the parser returns a record.
 public enum GCTraceRecord: Sendable, Equatable {
     /// A `--trace-gc` or `--trace-gc-nvp` line: one collection.
     case gc(GCEvent)
@@ -34,6 +34,14 @@ public enum GCTraceRecord: Sendable, Equatable {
     public var newEvent: GCEvent? {
         if case .gc(let event) = self { return event }
         return nil
+    }
+
+    /// The kind of the new collection the line reports, if any (no copy of the event).
+    @inlinable public var newCollectionKind: GCKind? {
+        switch self {
+        case .gc(let event): event.kind
+        default: nil
+        }
     }
 }
 

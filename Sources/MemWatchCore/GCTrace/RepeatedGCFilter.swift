@@ -18,24 +18,30 @@ struct RepeatedGCFilter: Sendable {
     /// The OOM block holds a few hundred bytes of trace; it ends with the JS
     /// stack trace marker or `FATAL ERROR`, and at the latest after this many lines.
     private static let blockLineLimit = 64
+    private static let isolateLimit = 4096
 
     var isInsideLastFewGCs: Bool { linesLeftInBlock > 0 }
 
-    /// Whether `event` is a collection not reported before; remembers it.
-    mutating func admit(_ event: GCEvent) -> Bool {
-        if event.id != recentID {
-            if recentID.pid >= 0 { latestStamp[recentID] = recentStamp }
-            recentID = event.id
-            guard let stamp = latestStamp[event.id] else {
-                recentStamp = event.timeMs
+    /// Whether the collection of isolate `id` at `timeMs` was not reported before; remembers it.
+    mutating func admit(_ id: IsolateID, _ timeMs: Double) -> Bool {
+        if id != recentID {
+            if recentID.pid >= 0 {
+                // Bounded for a daemon that sees processes come and go for months:
+                // forgetting old isolates only risks counting one OOM block's lines.
+                if latestStamp.count >= Self.isolateLimit { latestStamp.removeAll(keepingCapacity: true) }
+                latestStamp[recentID] = recentStamp
+            }
+            recentID = id
+            guard let stamp = latestStamp[id] else {
+                recentStamp = timeMs
                 countBlockLine()
                 return true
             }
             recentStamp = stamp
         }
         countBlockLine()
-        if isInsideLastFewGCs, event.timeMs <= recentStamp { return false }
-        recentStamp = event.timeMs
+        if isInsideLastFewGCs, timeMs <= recentStamp { return false }
+        recentStamp = timeMs
         return true
     }
 

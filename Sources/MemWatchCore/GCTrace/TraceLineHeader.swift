@@ -10,6 +10,15 @@ struct TraceLineHeader {
     /// (`0|app  | `, `2024-01-01T00:00:00: `); leaves `cursor` after the `]`.
     @inline(__always) static func find(_ cursor: inout ByteCursor) -> TraceLineHeader? {
         var attempts = 0
+        // Most trace lines start with the header: no search needed.
+        if cursor.current == UInt8(ascii: "[") {
+            var c = cursor
+            c.advance()
+            if let header = parse(&c) {
+                cursor = c
+                return header
+            }
+        }
         while attempts < 8, cursor.seek(UInt8(ascii: "[")) {
             cursor.advance()
             var c = cursor
@@ -28,8 +37,13 @@ struct TraceLineHeader {
             return TraceLineHeader(id: IsolateID(pid: Int32(pid), isolate: 0), hasIsolate: false)
         }
         guard c.skip(UInt8(ascii: ":")) else { return nil }
-        if !c.skip("0x") { _ = c.skip("0X") }
+        let prefixed = c.skip("0x") || c.skip("0X")
+        let digitsStart = c.position
         guard let isolate = c.hex() else { return nil }
+        // Without `0x` only Windows' full-width `%p` (8 or 16 digits): an app's
+        // `[10:45]` is a time of day, not an isolate.
+        let digits = c.position - digitsStart
+        guard prefixed || digits == 16 || digits == 8 else { return nil }
         if c.skip(UInt8(ascii: ":")) {
             guard c.integer() != nil else { return nil }
         }

@@ -31,7 +31,7 @@ enum VerboseTraceLine {
 
     private static func spaceUsage(id: IsolateID, _ c: inout ByteCursor, strings: inout ByteStringInterner) -> GCTraceRecord? {
         let nameStart = c.position
-        guard c.seek(UInt8(ascii: ",")) else { return nil }
+        guard c.seekNear(UInt8(ascii: ",")) else { return nil }
         let nameEnd = c.position
         guard nameEnd > nameStart, nameEnd - nameStart <= 48 else { return nil }
         c.advance()
