@@ -48,5 +48,4 @@ struct SyntheticHeap {
         return nil
     }
 }
-
-func mb(_ megabytes: Double) -> Int64 { Int64(megabytes * 1024 * 1024) }
+// Sizes use `mb(_:)` from GCTraceTestSupport.swift.

@@ -95,18 +95,21 @@ struct DetectWatchTests {
 struct DetectTracedHeapLimitTests {
     /// `--trace-gc-verbose` prints `Memory allocator, used: U KB, available: A KB`;
     /// U + A is V8's heap_size_limit, so the projection needs no option.
-    @Test func replayProjectsToTheLimitTheTraceReports() throws {
+    @Test func watchProjectsToTheLimitTheTraceReports() throws {
         var log = ""
         for i in 0...6 {
             let after = 20.0 + Double(i) * 10
             log += "[99:0x5000]  \(1000 + i * 10_000) ms: Mark-Compact \(after + 5) (\(after + 20)) -> \(after) (\(after + 20)) MB, 6.04 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; GC in old space requested\n"
             log += "[99:0x5000] Memory allocator,       used:   \(40960 + i * 10240) KB, available: \(1_007_616 - i * 10240) KB\n"
         }
-        var replay = GCLogReplay(watch: LeakWatch(detector: .consecutiveGrowth))
-        var bytes = Array(log.utf8)
-        let alerts = bytes.withUnsafeMutableBytes { replay.feed(UnsafeRawBufferPointer($0)) } + replay.finish()
+        var watch = LeakWatch(detector: .consecutiveGrowth)
+        var parser = GCTraceParser()
+        var alerts: [WatchAlert] = []
+        for line in log.split(separator: "\n") {
+            if let record = parser.parse(line) { alerts += watch.observe(record) }
+        }
         guard case .leak(let finding)? = alerts.first(where: { if case .leak = $0 { true } else { false } }) else {
-            Issue.record("no leak from \(replay.gcLines) GC lines")
+            Issue.record("no leak in \(watch.isolates.first?.gcs ?? 0) GCs")
             return
         }
         // 1024 MB limit; 70 MB after the 6th full GC at 1 MB/s: ~954 s.
@@ -114,7 +117,7 @@ struct DetectTracedHeapLimitTests {
         #expect(finding.reason.hasSuffix("; at this rate the 1024 MB heap limit is reached in ~16 min"))
         let seconds = try #require(finding.secondsToLimit)
         #expect(abs(seconds - 954) < 1)
-        #expect(replay.watch.watch(for: finding.id)?.tracedHeapLimit == mb(1024))
+        #expect(watch.watch(for: finding.id)?.tracedHeapLimit == mb(1024))
     }
 
     @Test func aConfiguredLimitWins() {

@@ -32,6 +32,22 @@ public struct LeakWatch: Sendable {
         watches[slot(event.id)].observe(event)
     }
 
+    /// Feeds one line's record from `GCTraceParser`: collections go to their
+    /// isolate's watch; `--trace-gc-verbose`'s `Memory allocator` line gives
+    /// the heap limit (used + available is V8's heap_size_limit); the rest
+    /// (repeats from an OOM block, other space lines) is not evidence.
+    public mutating func observe(_ record: GCTraceRecord) -> [WatchAlert] {
+        switch record {
+        case .gc(let event):
+            return observe(event)
+        case .spaceUsage(let usage) where usage.space == "Memory allocator":
+            learnHeapLimit(usage.usedBytes + usage.availableBytes, for: usage.id)
+            return []
+        default:
+            return []
+        }
+    }
+
     /// Records a heap limit the trace reported for one isolate (see
     /// `IsolateWatch.learnHeapLimit`); a configured `heapLimit` still wins.
     public mutating func learnHeapLimit(_ limit: Int64, for id: IsolateID) {
