@@ -29,7 +29,8 @@ struct AnalyzeCommand: ParsableCommand {
     var detector: DetectorKind = .trend
 
     @Option(name: .customLong("heap-limit"), help: ArgumentHelp(
-        "The processes' heap limit in MB (e.g. their --max-old-space-size), to project when it is reached.",
+        "The processes' heap limit in MB (e.g. their --max-old-space-size), to project when it is reached; "
+            + "without it, the limit a --trace-gc-verbose log reports is used.",
         valueName: "MB"))
     var heapLimitMB: Double?
 
