@@ -29,7 +29,8 @@ struct AnalyzeCommand: ParsableCommand {
     var detector: DetectorKind = .trend
 
     @Option(name: .customLong("heap-limit"), help: ArgumentHelp(
-        "The processes' heap limit in MB (e.g. their --max-old-space-size), to project when it is reached.",
+        "The processes' heap limit in MB (e.g. their --max-old-space-size), to project when it is reached; "
+            + "without it, the limit a --trace-gc-verbose log reports is used.",
         valueName: "MB"))
     var heapLimitMB: Double?
 
@@ -54,7 +55,7 @@ struct AnalyzeCommand: ParsableCommand {
                 inputs.append((file, .standardInput))
             } else {
                 do {
-                    inputs.append((file, try FileDescriptor.open(FilePath(file), .readOnly)))
+                    inputs.append((file, try FileDescriptor.open(FilePath(file), .readOnly, options: .closeOnExec)))
                 } catch {
                     throw unreadable(file, error)
                 }
@@ -62,22 +63,16 @@ struct AnalyzeCommand: ParsableCommand {
         }
 
         var sources: [(name: String, watch: LeakWatch)] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
         for input in inputs {
-            var replay = GCLogReplay(watch: LeakWatch(detector: detector, heapLimit: heapLimit))
-            while true {
-                let count: Int
-                do {
-                    count = try input.fd.read(into: buffer, retryOnInterrupt: true)
-                } catch {
-                    throw unreadable(input.name, error)
+            var watch = LeakWatch(detector: detector, heapLimit: heapLimit)
+            do {
+                _ = try GCTraceFileScanner.scan(fileDescriptor: input.fd.rawValue) { record in
+                    _ = watch.observe(record)
                 }
-                if count == 0 { break }
-                _ = replay.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            } catch {
+                throw unreadable(input.name, error)
             }
-            _ = replay.finish()
-            sources.append((input.name == "-" ? "<stdin>" : input.name, replay.watch))
+            sources.append((input.name == "-" ? "<stdin>" : input.name, watch))
         }
 
         let report = AnalysisReport(sources: sources)
@@ -92,7 +87,8 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func unreadable(_ file: String, _ error: Error) -> Error {
-        let why = (error as? Errno).map { String(describing: $0) } ?? "\(error)"
+        let why = (error as? Errno).map { String(describing: $0) }
+            ?? (error as? LineReaderError).map { String(cString: strerror($0.errno)) } ?? "\(error)"
         FileHandle.standardError.write(Data("memwatchd analyze: cannot read \(file): \(why)\n".utf8))
         return ExitCode(2)
     }

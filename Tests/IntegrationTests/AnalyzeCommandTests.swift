@@ -150,13 +150,17 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let app = dir.appendingPathComponent("leak.js")
+        // A session store that never expires (~1 MB/s) under request churn.
+        // Trend needs its 10 s warm-up, a 10 s span and a full GC that
+        // confirms the growth; V8 spaces full GCs by its own heuristics
+        // (sometimes none between 14 s and 30 s), so the app runs 40 s.
         try """
-            const kept = [];
+            const sessions = new Map(); let id = 0;
             const t = setInterval(() => {
               for (let i = 0; i < 2000; i++) JSON.stringify({ i, s: 'g' + i });
-              for (let i = 0; i < 300; i++) kept.push({ i, s: 'k'.repeat(100) + i });
+              for (let i = 0; i < 50; i++) sessions.set('sid' + id++, { user: 'u' + id, cart: [1, 2, 3], note: 'n'.repeat(60) });
             }, 10);
-            setTimeout(() => { clearInterval(t); process.exit(0); }, 24000);
+            setTimeout(() => { clearInterval(t); process.exit(0); }, 40000);
             """.write(to: app, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("gc.log")
         let pipeline = "'\(executable)' --trace-gc '\(app.path)' | tee '\(log.path)' | '\(Self.binary)' analyze --json -"

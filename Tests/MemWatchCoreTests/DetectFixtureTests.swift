@@ -26,18 +26,10 @@ import Testing
     }
 
     static func watch(_ path: String, _ detector: DetectorKind) throws -> LeakWatch {
-        let data = try Fixtures.data(path)
-        var replay = GCLogReplay(watch: LeakWatch(detector: detector))
-        // Odd chunk sizes exercise the line splitting across chunks.
-        var offset = 0
-        while offset < data.count {
-            let end = min(data.count, offset + 4093)
-            _ = data[offset..<end].withUnsafeBytes { replay.feed($0) }
-            offset = end
-        }
-        _ = replay.finish()
-        #expect(replay.gcLines > 0, "no GC line in \(path)")
-        return replay.watch
+        var watch = LeakWatch(detector: detector)
+        let summary = try GCTraceFileScanner.scan(path: Fixtures.url(path).path) { _ = watch.observe($0) }
+        #expect(summary.collections > 0, "no GC line in \(path)")
+        return watch
     }
 
     static func expectsLeak(_ path: String) -> Bool {

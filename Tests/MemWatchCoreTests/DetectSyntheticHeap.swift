@@ -48,4 +48,4 @@ struct SyntheticHeap {
         return nil
     }
 }
-
+// Sizes use `mb(_:)` from GCTraceTestSupport.swift.

@@ -44,6 +44,34 @@ struct DetectTrendTests {
         #expect(finding.atMs < 100_000)
     }
 
+    @Test func leakOfAMegabyteAMinuteIsSeenOverAnHour() throws {
+        // 100 MB heap, a scavenge every 2 s, a full GC every 2 min.
+        let heap = SyntheticHeap(
+            live: { 100 + $0 / 60 }, promotedMBPerSecond: 0.05, scavengeMs: 2000,
+            fullGCEveryMs: 120_000, fullGCGarbageMB: 1000)
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 3600))
+        // 10% of the heap must be confirmed first: ten minutes at least.
+        #expect(finding.atMs >= 600_000)
+        #expect(finding.atMs <= 1_800_000)
+        let rate = try #require(finding.growthBytesPerSecond)
+        #expect(abs(rate * 60 - Double(mb(1))) < Double(mb(0.2)))
+        #expect(finding.reason.contains("8 s windows") || finding.reason.contains("64 s windows"))
+    }
+
+    @Test func processWatchedFromMidLifeIsJudgedAfterItsWarmUpGCs() throws {
+        // Attached an hour into the process's life; its stamps say so.
+        var detector = TrendDetector()
+        let events = SyntheticHeap(live: { 50 + 2 * $0 }).events(seconds: 60)
+        var found: LeakFinding?
+        for var event in events {
+            event.timeMs += 3_600_000
+            if case .leak(let finding) = detector.observe(event) { found = finding; break }
+        }
+        let finding = try #require(found)
+        // No 10 s of age to wait for, only 10 GCs and a 10 s span.
+        #expect(finding.atMs - 3_600_000 <= 20_000)
+    }
+
     @Test func projectionToTheHeapLimitIsExplained() throws {
         let heap = SyntheticHeap(live: { 20 + 2 * $0 })
         let limit = mb(2048)

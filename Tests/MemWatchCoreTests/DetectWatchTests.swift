@@ -90,3 +90,59 @@ struct DetectWatchTests {
         #expect(ReasonFormat.projection(limit: mb(10), used: 1, bytesPerSecond: 0) == nil)
     }
 }
+
+@Suite("Heap limit from the trace")
+struct DetectTracedHeapLimitTests {
+    /// `--trace-gc-verbose` prints `Memory allocator, used: U KB, available: A KB`;
+    /// U + A is V8's heap_size_limit, so the projection needs no option.
+    @Test func watchProjectsToTheLimitTheTraceReports() throws {
+        var log = ""
+        for i in 0...6 {
+            let after = 20.0 + Double(i) * 10
+            log += "[99:0x5000]  \(1000 + i * 10_000) ms: Mark-Compact \(after + 5) (\(after + 20)) -> \(after) (\(after + 20)) MB, 6.04 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; GC in old space requested\n"
+            log += "[99:0x5000] Memory allocator,       used:   \(40960 + i * 10240) KB, available: \(1_007_616 - i * 10240) KB\n"
+        }
+        var watch = LeakWatch(detector: .consecutiveGrowth)
+        var parser = GCTraceParser()
+        var alerts: [WatchAlert] = []
+        for line in log.split(separator: "\n") {
+            if let record = parser.parse(line) { alerts += watch.observe(record) }
+        }
+        guard case .leak(let finding)? = alerts.first(where: { if case .leak = $0 { true } else { false } }) else {
+            Issue.record("no leak in \(watch.isolates.first?.gcs ?? 0) GCs")
+            return
+        }
+        // 1024 MB limit; 70 MB after the 6th full GC at 1 MB/s: ~954 s.
+        #expect(finding.heapLimit == mb(1024))
+        #expect(finding.reason.hasSuffix("; at this rate the 1024 MB heap limit is reached in ~16 min"))
+        let seconds = try #require(finding.secondsToLimit)
+        #expect(abs(seconds - 954) < 1)
+        #expect(watch.watch(for: finding.id)?.tracedHeapLimit == mb(1024))
+    }
+
+    @Test func aConfiguredLimitWins() {
+        var watch = LeakWatch(detector: .trend, heapLimit: mb(512))
+        let id = IsolateID(pid: 1, isolate: 2)
+        watch.learnHeapLimit(mb(4096), for: id)
+        #expect(watch.watch(for: id)?.tracedHeapLimit == nil)
+    }
+}
+
+@Suite("LeakWatch bookkeeping")
+struct DetectLeakWatchBookkeepingTests {
+    @Test func forgetDropsOneIsolateAndKeepsTheOthers() {
+        var watch = LeakWatch()
+        let ids = (1...4).map { IsolateID(pid: Int32($0), isolate: 0x10) }
+        for (i, id) in ids.enumerated() {
+            for n in 0...i { _ = watch.observe(GCEvent(id: id, timeMs: Double(n), kind: .scavenge, usedBefore: 2, usedAfter: 1)) }
+        }
+        watch.forget(ids[1])
+        watch.forget(IsolateID(pid: 99, isolate: 1))  // never seen: nothing happens
+        #expect(watch.isolates.map(\.id) == [ids[0], ids[2], ids[3]])
+        #expect(watch.isolates.map(\.gcs) == [1, 3, 4])
+        _ = watch.observe(GCEvent(id: ids[3], timeMs: 9, kind: .markCompact, usedBefore: 2, usedAfter: 1))
+        _ = watch.observe(GCEvent(id: ids[1], timeMs: 9, kind: .markCompact, usedBefore: 2, usedAfter: 1))
+        #expect(watch.watch(for: ids[3])?.fullGCs == 1)
+        #expect(watch.watch(for: ids[1])?.gcs == 1)
+    }
+}

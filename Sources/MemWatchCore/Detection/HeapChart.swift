@@ -24,15 +24,19 @@ public struct HeapChart: Sendable, Equatable {
         guard timeMs.isFinite else { return }
         let origin = originMs ?? timeMs
         originMs = origin
-        // A stamp before the origin (clock quirk) goes into the first bucket.
-        while (timeMs - origin) / widthMs >= Double(capacity) { mergePairs() }
-        let index = Int(max(0, (timeMs - origin) / widthMs))
-        while buckets.count <= index { buckets.append(nil) }
-        if let b = buckets[index] {
-            buckets[index] = Bucket(low: min(b.low, used), high: max(b.high, used))
-        } else {
-            buckets[index] = Bucket(low: used, high: used)
+        var position = (timeMs - origin) / widthMs
+        while position >= Double(capacity) {
+            mergePairs()
+            position = (timeMs - origin) / widthMs
         }
+        // A stamp before the origin (clock quirk) goes into the first bucket.
+        let index = position > 0 ? Int(position) : 0
+        if index < buckets.count, let b = buckets[index] {
+            if used < b.low { buckets[index]!.low = used } else if used > b.high { buckets[index]!.high = used }
+            return
+        }
+        while buckets.count <= index { buckets.append(nil) }
+        buckets[index] = Bucket(low: used, high: used)
     }
 
     private mutating func mergePairs() {

@@ -1,6 +1,7 @@
 /// The floor of one isolate's heap at one time scale: the lowest post-GC heap
 /// figure in each fixed-width time bucket, for the most recent `capacity`
-/// buckets only, so its memory is bounded however long the trace is.
+/// buckets only, so its memory is bounded however long the trace is (and
+/// grows only as buckets fill: a short-lived isolate costs little).
 ///
 /// The minimum over a bucket strips the sawtooth of allocation between
 /// collections: what remains is what the collector could not free.
@@ -26,7 +27,6 @@ struct HeapFloorSeries: Sendable {
         precondition(widthMs > 0 && capacity > 1)
         self.widthMs = widthMs
         self.capacity = capacity
-        buckets.reserveCapacity(capacity + 1)
     }
 
     /// Adds one post-GC figure; returns true when it opened a new bucket.
@@ -43,8 +43,9 @@ struct HeapFloorSeries: Sendable {
             if isFull { buckets[last].fullGCs += 1 }
             return false
         }
+        // Drop the oldest first, so the storage never grows past `capacity`.
+        if buckets.count == capacity { buckets.removeFirst() }
         buckets.append(Bucket(index: index, timeMs: timeMs, floor: used, fullGCs: isFull ? 1 : 0, sinceFull: sinceFull))
-        if buckets.count > capacity { buckets.removeFirst() }
         return true
     }
 

@@ -4,7 +4,10 @@
 public struct IsolateWatch: Sendable {
     public let id: IsolateID
     private var detector: any LeakDetector
-    private let heapLimitRule: HeapLimitRule?
+    private var heapLimitRule: HeapLimitRule?
+    /// The heap limit the trace itself reported (`--trace-gc-verbose`'s
+    /// `Memory allocator` line: used + available is V8's heap_size_limit).
+    public private(set) var tracedHeapLimit: Int64?
 
     /// The first leak the detector decided; later verdicts are not asked for.
     public private(set) var leak: LeakFinding?
@@ -41,7 +44,8 @@ public struct IsolateWatch: Sendable {
         chart.add(timeMs: event.timeMs, used: event.usedAfter)
 
         var alerts: [WatchAlert] = []
-        if leak == nil, case .leak(let finding) = detector.observe(event) {
+        if leak == nil, case .leak(var finding) = detector.observe(event) {
+            projectToTracedLimit(&finding)
             leak = finding
             alerts.append(.leak(finding))
         }
@@ -50,6 +54,23 @@ public struct IsolateWatch: Sendable {
             alerts.append(.heapLimit(breach))
         }
         return alerts
+    }
+
+    /// Takes the heap limit the trace reported; it enables the heap-limit
+    /// rule (at `share`) and projections when none was configured.
+    public mutating func learnHeapLimit(_ limit: Int64, share: Double) {
+        guard limit > 0 else { return }
+        tracedHeapLimit = limit
+        if heapLimitRule == nil { heapLimitRule = HeapLimitRule(heapLimit: limit, share: share) }
+    }
+
+    private func projectToTracedLimit(_ finding: inout LeakFinding) {
+        guard finding.secondsToLimit == nil, let rate = finding.growthBytesPerSecond,
+              let projection = ReasonFormat.projection(limit: tracedHeapLimit, used: finding.heapUsed, bytesPerSecond: rate)
+        else { return }
+        finding.reason += "; " + projection.text
+        finding.heapLimit = tracedHeapLimit
+        finding.secondsToLimit = projection.seconds
     }
 
     /// The post-GC heap floor at the start and at the end of the trace: the

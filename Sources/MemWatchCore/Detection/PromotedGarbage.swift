@@ -10,10 +10,14 @@ struct PromotedGarbage: Sendable, Equatable {
     /// The last full GC, and the post-GC heap it left.
     private(set) var lastFullMs: Double?
     private(set) var lastFullUsed: Int64 = 0
-    /// The higher of the last two measured rates, bytes/s; nil until two full
-    /// GCs were seen (then the rise since the last one cannot be judged).
+    /// The highest rate of the last `remembered` full-GC intervals, bytes/s;
+    /// nil until two full GCs were seen (then the rise since the last one
+    /// cannot be judged). The highest, because garbage comes in bursts (a
+    /// batch dropped, a cache flushed) and a full GC that ran in the middle
+    /// of a build-up measured none of it.
     private(set) var bytesPerSecond: Double?
-    private var previousRate: Double?
+    private var recentRates: [Double] = []
+    static let remembered = 4
     private var lastYoungUsed: Int64?
 
     /// The first GC seen: old space holds no promoted garbage yet when an
@@ -28,8 +32,9 @@ struct PromotedGarbage: Sendable, Equatable {
         }
         if let since = lastFullMs, let before = lastYoungUsed, event.timeMs > since {
             let rate = Double(max(0, before - event.usedAfter)) / ((event.timeMs - since) / 1000)
-            bytesPerSecond = max(rate, previousRate ?? 0)
-            previousRate = rate
+            if recentRates.count == Self.remembered { recentRates.removeFirst() }
+            recentRates.append(rate)
+            bytesPerSecond = recentRates.max()
         }
         lastFullMs = event.timeMs
         lastFullUsed = event.usedAfter

@@ -8,18 +8,22 @@
 /// a recent span, all of these hold — each rule rejects a benign shape:
 ///
 /// 1. Warm-up is over: the isolate is `warmupSeconds` old by its own clock and
-///    `warmupGCs` GCs were seen; buckets before that are ignored
-///    (startup caches, JIT, module loading).
+///    `warmupGCs` GCs were seen; spans start after it (startup caches, JIT,
+///    module loading). A process watched from later in its life (`attach`)
+///    is warm by its clock and only waits for the GCs.
 /// 2. The span is at least `minSpanSeconds` and `minBuckets` buckets long, so
 ///    one batch in flight or a periodic spike cannot fill it.
 /// 3. A full GC confirms the growth: the envelope at the last full GC is
 ///    above the span's start by `minGrowthBytes` and `minGrowthFraction` of
-///    the heap, and that full GC came at least `minConfirmedShare` into the
+///    the heap; the confirmed part (span start to that full GC) lasts at
+///    least half the minimum span and at least `minConfirmedShare` of the
 ///    span. Between full GCs the scavenge floor also rises with promoted
 ///    garbage (an LRU's evicted entries, a ring buffer's overwritten records,
 ///    dropped batches); only a full GC that fails to free it shows it is
-///    live, and at most half the evidence may be unconfirmed. The relative
-///    bound keeps allocator noise of a large heap from counting.
+///    live. V8 spaces full GCs further apart as the heap grows, so some
+///    unconfirmed tail must be allowed, but never more than twice the
+///    confirmed part. The relative bound keeps allocator noise of a large
+///    heap from counting.
 /// 4. The envelope rose in at least `minRisingFraction` of the bucket steps:
 ///    a leak grows steadily, while a plateau, a sawtooth or noise leaves the
 ///    envelope flat in most steps (for noise only ~ln(n)/n steps rise).
@@ -38,9 +42,10 @@
 /// Between full GCs the scavenge floor also carries promoted garbage; each
 /// floor is corrected by the rate the full GCs revealed (`PromotedGarbage`).
 ///
-/// Several time scales (bucket widths) run side by side, so a fast leak is
-/// decided in seconds and one of a few MB an hour is still seen over hours,
-/// each with bounded memory.
+/// Several time scales (bucket widths of 1 s to ~68 min, 64 buckets each)
+/// run side by side, so a fast leak is decided in seconds and one of a few MB
+/// an hour is still seen over hours, with bounded memory; rule 6 reaches
+/// back ~3 days.
 public struct TrendDetector: LeakDetector {
     public static let name = "trend"
 
@@ -53,13 +58,13 @@ public struct TrendDetector: LeakDetector {
         /// semi-space of survivors (a few MB on 64-bit V8).
         public var minGrowthBytes: Int64 = 4 << 20
         public var minGrowthFraction: Double = 0.10
-        public var minConfirmedShare: Double = 0.5
+        public var minConfirmedShare: Double = 1.0 / 3
         public var minRisingFraction: Double = 0.6
         public var minLateToEarlySlope: Double = 0.5
         /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).
         public var minHalfLifeGrowthRatio: Double = 2.0.squareRoot()
         /// Bucket widths of the time scales, finest first.
-        public var scaleSeconds: [Double] = [1, 8, 64, 512]
+        public var scaleSeconds: [Double] = [1, 8, 64, 512, 4096]
         public var bucketsPerScale: Int = 64
 
         public init() {}
@@ -76,6 +81,7 @@ public struct TrendDetector: LeakDetector {
     public init(heapLimit: Int64? = nil, configuration: Configuration = Configuration()) {
         self.heapLimit = heapLimit
         self.configuration = configuration
+        precondition(configuration.scaleSeconds.count <= 64)
         scales = configuration.scaleSeconds.map {
             HeapFloorSeries(widthMs: $0 * 1000, capacity: configuration.bucketsPerScale)
         }
@@ -87,10 +93,10 @@ public struct TrendDetector: LeakDetector {
         gcCount += 1
         garbage.observe(event)
         let sinceFull = garbage.since(event.timeMs)
-        var opened: [Bool] = []
-        for i in scales.indices {
-            opened.append(scales[i].add(
-                timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFull: sinceFull))
+        var opened: UInt64 = 0  // bit i: scale i opened a bucket
+        for i in scales.indices where scales[i].add(
+            timeMs: event.timeMs, used: event.usedAfter, isFull: event.kind.isFull, sinceFull: sinceFull) {
+            opened |= 1 << UInt64(i)
         }
         if analysisFromMs == nil, event.timeMs >= configuration.warmupSeconds * 1000, gcCount >= configuration.warmupGCs {
             analysisFromMs = event.timeMs
@@ -98,7 +104,7 @@ public struct TrendDetector: LeakDetector {
         guard let analysisFromMs else { return .noLeak }
         for i in scales.indices {
             // A verdict can only change when a bucket opens or a full GC confirms.
-            guard opened[i] || event.kind.isFull,
+            guard opened & (1 << UInt64(i)) != 0 || event.kind.isFull,
                   let evidence = TrendEvidence.assess(
                       scales[i], nowMs: event.timeMs, fromMs: analysisFromMs, garbage: garbage, configuration),
                   !isConverging(nowMs: event.timeMs)

@@ -54,7 +54,9 @@ struct TrendEvidence: Sendable, Equatable {
         guard spanMs >= max(config.minSpanSeconds * 1000, Double(config.minBuckets) * widthMs),
               end - start + 1 >= config.minBuckets,
               lastFull > start,
-              buckets[lastFull].timeMs - buckets[start].timeMs >= config.minConfirmedShare * spanMs
+              // Confirmed for at least half the minimum span and a share of this one.
+              buckets[lastFull].timeMs - buckets[start].timeMs
+                >= max(config.minConfirmedShare * spanMs, config.minSpanSeconds * 1000 / 2)
         else { return nil }
 
         // Rule 3: growth confirmed by a full GC.

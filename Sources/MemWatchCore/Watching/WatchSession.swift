@@ -43,14 +43,15 @@ public actor WatchSession {
         self.snapshots = snapshots
         self.proc = proc
         self.cgroups = cgroups
-        watch = LeakWatch(detector: options.detector, heapLimit: options.defaultHeapLimit,
-                          heapLimitShare: options.heapLimitShare)
+        // Limits are learnt per process (`register`): cluster workers and
+        // child processes may run with limits of their own.
+        watch = LeakWatch(detector: options.detector, heapLimitShare: options.heapLimitShare)
     }
 
     /// Feeds trace records until the stream ends.
     public func consume(_ records: AsyncStream<GCTraceRecord>) async {
         for await record in records {
-            if case .gc(let event) = record { observe(event) }
+            if case .gc(let event) = record { observe(event) } else { _ = watch.observe(record) }
         }
     }
 
@@ -75,6 +76,9 @@ public actor WatchSession {
     public func observe(_ event: GCEvent) {
         let pid = event.id.pid
         if processes[pid] == nil, !unreachable.contains(pid) { register(event.id) }
+        if watch.watch(for: event.id) == nil, let limit = processes[pid]?.heapLimit {
+            watch.learnHeapLimit(limit, for: event.id)
+        }
         for alert in watch.observe(event) { respond(to: alert) }
         if event.kind.isFull { followUp(event) }
     }
@@ -103,7 +107,6 @@ public actor WatchSession {
         }
         let report = options.reportDirectory.flatMap { ProcessReport.read(pid: id.pid, in: $0) }
         let limit = Self.oldSpaceLimit(report: report) ?? options.defaultHeapLimit ?? report?.heapSizeLimit
-        if let limit { watch.setHeapLimit(limit, forPID: id.pid) }
         let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(proc.root)/\(id.pid)/cwd")
         processes[id.pid] = WatchedProcess(handle: handle, mainIsolate: id.isolate, heapLimit: limit, workingDirectory: cwd)
     }
