@@ -48,6 +48,26 @@ struct DetectWatchTests {
         #expect(watch.observe(event(id, 4, .markCompact, 90)).isEmpty)
     }
 
+    @Test func heapLimitRuleFiresEarlyWhenTheLimitIsSecondsAway() {
+        let id = IsolateID(pid: 4, isolate: 0x4)
+        // 10 MB/s into a 100 MB limit: at 60 MB the limit is 4 s away.
+        var fast = HeapLimitRule(heapLimit: mb(100))
+        #expect(fast.evaluate(event(id, 0, .markCompact, 40)) == nil)  // below half the limit
+        let breach = fast.evaluate(event(id, 2000, .markCompact, 60))
+        #expect(breach?.heapUsed == mb(60))
+        #expect(breach?.reason.contains("growing 600.0 MB/min") == true, "\(breach?.reason ?? "")")
+        #expect(breach?.reason.hasSuffix("limit is reached in ~4 s") == true, "\(breach?.reason ?? "")")
+
+        // The same heap growing 1 MB/s is 40 s away: later, by the share.
+        var slow = HeapLimitRule(heapLimit: mb(100))
+        #expect(slow.evaluate(event(id, 0, .markCompact, 50)) == nil)
+        #expect(slow.evaluate(event(id, 10_000, .markCompact, 60)) == nil)
+        // Fast growth below half the limit (warm-up) never trips it.
+        var young = HeapLimitRule(heapLimit: mb(100))
+        #expect(young.evaluate(event(id, 0, .markCompact, 10)) == nil)
+        #expect(young.evaluate(event(id, 500, .markCompact, 45)) == nil)
+    }
+
     @Test func chartKeepsAFixedNumberOfBucketsOverAnyLength() {
         var chart = HeapChart(capacity: 8, initialWidthMs: 100)
         for i in 0..<10_000 {
