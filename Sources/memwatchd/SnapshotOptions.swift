@@ -6,8 +6,8 @@ struct SnapshotOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Heap snapshot directory (default <state-dir>/snapshots).", valueName: "dir"))
     var snapshotDir: String?
 
-    @Option(help: ArgumentHelp("Budget for all managed snapshots; the oldest go first.", valueName: "bytes"))
-    var maxSnapshotBytes: Int64 = 5 << 30
+    @Option(help: ArgumentHelp("Budget for all managed snapshots (bytes, or 500M, 5G); the oldest go first.", valueName: "size"))
+    var maxSnapshotBytes = ByteCount(bytes: 5 << 30)
 
     @Option(help: ArgumentHelp("Snapshots taken of one process at most.", valueName: "n"))
     var maxSnapshotsPerProcess = 3
@@ -20,7 +20,7 @@ struct SnapshotOptions: ParsableArguments {
 
     var policy: SnapshotPolicy {
         SnapshotPolicy(
-            memoryHeadroomFactor: memoryHeadroomFactor, maxSnapshotBytes: maxSnapshotBytes,
+            memoryHeadroomFactor: memoryHeadroomFactor, maxSnapshotBytes: maxSnapshotBytes.bytes,
             cooldown: snapshotCooldown, maxSnapshotsPerProcess: maxSnapshotsPerProcess)
     }
 }
