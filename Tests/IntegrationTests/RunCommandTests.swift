@@ -15,7 +15,7 @@ import Glibc
         const timer = setInterval(() => {
           for (let i = 0; i < 200; i++) keep.push(new LeakedRecord(i));
           let garbage = 0;
-          for (let i = 0; i < 4000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
+          for (let i = 0; i < 1000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
           if (Date.now() > stop) { clearInterval(timer); console.log('done', keep.length); }
         }, 10);
         """
@@ -27,7 +27,7 @@ import Glibc
         const timer = setInterval(() => {
           for (let i = 0; i < 300; i++) { ring[pos] = { pos, line: 'log'.repeat(30) }; pos = (pos + 1) % ring.length; }
           let garbage = 0;
-          for (let i = 0; i < 5000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
+          for (let i = 0; i < 1500; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
           if (Date.now() > stop) { clearInterval(timer); console.log('done'); }
         }, 10);
         """
@@ -54,7 +54,7 @@ import Glibc
         #expect(tail.last == UInt8(ascii: "}"), "snapshot does not end as a whole JSON document")
     }
 
-    @Test(arguments: NodeBinary.available)
+    @Test(.serialized, arguments: NodeBinary.available)
     func leakingAppGetsARecordedWholeSnapshot(node: NodeBinary) throws {
         let state = try temporaryDirectory()
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
@@ -93,7 +93,7 @@ import Glibc
         #expect(result.stderrText.contains("what grew in pid"))
     }
 
-    @Test(arguments: NodeBinary.available)
+    @Test(.serialized, arguments: NodeBinary.available)
     func steadyAppRaisesNoLeak(node: NodeBinary) throws {
         let state = try temporaryDirectory()
         let app = try writeScript(Self.steadyApp, named: "steady.js", in: state)
@@ -163,10 +163,10 @@ import Glibc
               let exited = 0; cluster.on('exit', () => { if (++exited === 2) process.exit(0); });
             } else {
               console.log(process.env.ROLE + ' ' + process.pid);
-              const keep = []; const stop = Date.now() + 30000;
+              const keep = []; const stop = Date.now() + 45000;
               const timer = setInterval(() => {
                 if (process.env.ROLE === 'leak') for (let i = 0; i < 200; i++) keep.push({ i, s: 'leak'.repeat(25) + i });
-                let g = 0; for (let i = 0; i < 3000; i++) g += JSON.stringify({ i }).length;
+                let g = 0; for (let i = 0; i < 1000; i++) g += JSON.stringify({ i }).length;
                 if (Date.now() > stop) { clearInterval(timer); process.exit(0); }
               }, 10);
             }
@@ -191,7 +191,7 @@ import Glibc
         try Self.expectWholeSnapshot(at: path, bytes: snapshots[0]["bytes"] as? Int)
     }
 
-    @Test(arguments: NodeBinary.available)
+    @Test(.serialized, arguments: NodeBinary.available)
     func leakIntoASmallHeapLimitLeavesAWholeSnapshotBeforeOOM(node: NodeBinary) throws {
         let state = try temporaryDirectory()
         // ~10 MB/s into a 96 MB old space: dead of OOM within ~15 s.
