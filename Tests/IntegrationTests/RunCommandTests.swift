@@ -191,6 +191,41 @@ import Glibc
         try Self.expectWholeSnapshot(at: path, bytes: snapshots[0]["bytes"] as? Int)
     }
 
+    @Test func leakInAWorkerThreadIsMarkedAndTheWorkerWritesItsOwnHeap() throws {
+        let state = try temporaryDirectory()
+        let app = try writeScript("""
+            const { Worker, isMainThread } = require('worker_threads');
+            if (isMainThread) {
+              const worker = new Worker(__filename);
+              worker.on('exit', () => { console.log('worker done'); process.exit(0); });
+              setInterval(() => { let g = 0; for (let i = 0; i < 500; i++) g += JSON.stringify({ i }).length; }, 10);
+            } else {
+              class WorkerRecord { constructor(i) { this.i = i; this.s = 'worker'.repeat(20) + i; } }
+              const keep = []; const stop = Date.now() + 45000;
+              const timer = setInterval(() => {
+                for (let i = 0; i < 200; i++) keep.push(new WorkerRecord(i));
+                let g = 0; for (let i = 0; i < 1000; i++) g += JSON.stringify({ i }).length;
+                if (Date.now() > stop) { clearInterval(timer); process.exit(0); }
+              }, 10);
+            }
+            """, named: "worker.js", in: state)
+        let result = try Self.run(["--", "node", app], state: state)
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        let recorded = try recordedEvents(stateDirectory: state)
+        let leak = try #require(Self.events(recorded, type: "leak").first, "events: \(recorded)")
+        let note = (leak["details"] as? [String: Any])?["note"] as? String
+        #expect(note?.contains("worker thread") == true, "leak: \(leak)")
+        let snapshots = Self.events(recorded, type: "snapshot")
+        let workerSnapshot = try #require(
+            snapshots.first { ($0["path"] as? String).map { !$0.contains(".0.0") && $0.hasSuffix(".heapsnapshot") } == true
+                && ($0["details"] as? [String: Any])?["note"] as? String != note },
+            "events: \(recorded)")
+        let path = try #require(workerSnapshot["path"] as? String)
+        try Self.expectWholeSnapshot(at: path, bytes: workerSnapshot["bytes"] as? Int)
+        let contents = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(contents.contains("WorkerRecord"), "the worker's own heap holds its records")
+    }
+
     @Test(.serialized, arguments: NodeBinary.available)
     func leakIntoASmallHeapLimitLeavesAWholeSnapshotBeforeOOM(node: NodeBinary) throws {
         let state = try temporaryDirectory()

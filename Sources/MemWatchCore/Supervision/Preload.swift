@@ -28,6 +28,21 @@ public enum Preload {
             v8 = require('v8');
             v8.setFlagsFromString('--trace-gc');
           } catch (_) { return; }
+          // The main isolate announces itself with one young-generation GC
+          // (under a millisecond on a fresh heap) before the app can start a
+          // worker: memwatchd takes the first isolate a process traces for its
+          // main thread. gc is borrowed without leaving it exposed.
+          try {
+            if (require('worker_threads').isMainThread) {
+              let gc = globalThis.gc;
+              if (typeof gc !== 'function') {
+                v8.setFlagsFromString('--expose-gc');
+                gc = require('vm').runInNewContext('gc');
+                v8.setFlagsFromString('--no-expose-gc');
+              }
+              gc({ type: 'minor' });
+            }
+          } catch (_) { /* no announcement: the first isolate to GC is taken for the main one */ }
           const dir = process.env.MEMWATCHD_REPORT_DIR;
           if (!dir) return;
           let fs, path, threadId, isMainThread;

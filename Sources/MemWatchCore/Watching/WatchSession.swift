@@ -161,9 +161,23 @@ public actor WatchSession {
             appDirectory: process.workingDirectory, urgent: urgent, details: details)
         processes[id.pid]?.snapshotRequests.append((Date(), heapUsed))
         let snapshots = snapshots
+        let workerRequests = workerSnapshotRequests(like: request, for: id)
         actions.append(Task {
             if case .written(let path, _, _) = await snapshots.take(request) { await written(path, of: id.pid) }
+            for worker in workerRequests { _ = await snapshots.take(worker) }
         })
+    }
+
+    /// A worker isolate's own heap: the trace names isolates, not thread ids,
+    /// so every worker thread of the process that runs the preload is asked.
+    private func workerSnapshotRequests(like request: SnapshotRequest, for id: IsolateID) -> [SnapshotRequest] {
+        guard workerNote(id) != nil, let reports = options.reportDirectory else { return [] }
+        return ProcessReport.readAll(in: reports).filter { $0.pid == id.pid && !$0.isMainThread }.map { report in
+            var worker = request
+            worker.trigger = .workerRequest(thread: report.threadID, reportDirectory: reports)
+            worker.details["note"] = .string("worker thread \(report.threadID)'s own heap, asked of every worker of pid \(id.pid)")
+            return worker
+        }
     }
 
     /// From the second snapshot of a process on, what grew between the last

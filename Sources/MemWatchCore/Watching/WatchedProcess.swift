@@ -5,8 +5,9 @@ public struct WatchedProcess: Sendable {
     /// Opened when the process is first seen, so a signal can never reach a
     /// later process that reuses the pid.
     public let handle: ProcessHandle
-    /// The first isolate that traced for this pid: the main thread's, since
-    /// workers start after the main script. Others are worker threads.
+    /// The first isolate that traced for this pid: the main thread's, which
+    /// the preload makes announce itself with one GC before app code runs.
+    /// Others are worker threads.
     public let mainIsolate: UInt64
     /// V8's heap limit, from the preload's report or `--max-old-space-size`.
     public var heapLimit: Int64?
