@@ -28,21 +28,6 @@ public enum Preload {
             v8 = require('v8');
             v8.setFlagsFromString('--trace-gc');
           } catch (_) { return; }
-          // The main isolate announces itself with one young-generation GC
-          // (under a millisecond on a fresh heap) before the app can start a
-          // worker: memwatchd takes the first isolate a process traces for its
-          // main thread. gc is borrowed without leaving it exposed.
-          try {
-            if (require('worker_threads').isMainThread) {
-              let gc = globalThis.gc;
-              if (typeof gc !== 'function') {
-                v8.setFlagsFromString('--expose-gc');
-                gc = require('vm').runInNewContext('gc');
-                v8.setFlagsFromString('--no-expose-gc');
-              }
-              gc({ type: 'minor' });
-            }
-          } catch (_) { /* no announcement: the first isolate to GC is taken for the main one */ }
           const dir = process.env.MEMWATCHD_REPORT_DIR;
           if (!dir) return;
           let fs, path, threadId, isMainThread;
@@ -66,6 +51,23 @@ public enum Preload {
             fs.writeFileSync(temp, JSON.stringify(report) + '\n', { mode: 0o644 });
             fs.renameSync(temp, file);
           } catch (_) { return; /* a report is a nicety; never disturb the app */ }
+
+          // The main isolate announces itself with one young-generation GC
+          // (under a millisecond on a fresh heap) before the app can start a
+          // worker: memwatchd takes the first isolate a process traces for its
+          // main thread. After the report, so memwatchd finds the report when
+          // it sees that line. gc is borrowed without leaving it exposed.
+          try {
+            if (isMainThread) {
+              let gc = globalThis.gc;
+              if (typeof gc !== 'function') {
+                v8.setFlagsFromString('--expose-gc');
+                gc = require('vm').runInNewContext('gc');
+                v8.setFlagsFromString('--no-expose-gc');
+              }
+              gc({ type: 'minor' });
+            }
+          } catch (_) { /* no announcement: the first isolate to GC is taken for the main one */ }
 
           // A worker thread's heap is not in the SIGUSR2 snapshot (that is
           // the main thread's), so a worker writes its own when memwatchd
