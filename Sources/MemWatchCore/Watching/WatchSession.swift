@@ -75,10 +75,11 @@ public actor WatchSession {
 
     public func observe(_ event: GCEvent) {
         let pid = event.id.pid
+        let newIsolate = watch.watch(for: event.id) == nil
+        // A new isolate under a pid whose process has exited: the pid was reused.
+        if newIsolate, processes[pid]?.handle.hasExited == true { processes[pid] = nil }
         if processes[pid] == nil, !unreachable.contains(pid) { register(event.id) }
-        if watch.watch(for: event.id) == nil, let limit = processes[pid]?.heapLimit {
-            watch.learnHeapLimit(limit, for: event.id)
-        }
+        if newIsolate, let limit = processes[pid]?.heapLimit { watch.learnHeapLimit(limit, for: event.id) }
         for alert in watch.observe(event) { respond(to: alert) }
         if event.kind.isFull { followUp(event) }
     }
