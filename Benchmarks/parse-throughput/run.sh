@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Parse throughput of the GC trace reader (LineReader + GCTraceParser, release
-# optimisation) against `wc -l` and the Python `re` reference parser, on the
-# same generated >= 1 GB GC log read from the page cache.
+# Throughput of `memwatchd analyze --json` (release build) and of the GC trace
+# reader it uses (LineReader + GCTraceParser) against `wc -l` and the Python
+# `re` reference parser, on the same generated >= 1 GB GC log read from the
+# page cache.
 #
 # usage: Benchmarks/parse-throughput/run.sh [LOG]   (SIZE_MB=1100 RUNS=3 by default)
 set -euo pipefail
@@ -20,20 +21,17 @@ if [ ! -f "$log" ] || [ "$(stat -c %s "$log")" -lt $((size_mb * 1024 * 1024)) ];
 fi
 bytes=$(stat -c %s "$log")
 
-# The Swift side: `memwatchd analyze` once it exists, else the scanner that
-# analyze reads with, compiled at the same optimisation as the release build.
-if swift build -c release --product memwatchd >/dev/null 2>&1 && .build/release/memwatchd --help 2>/dev/null | grep -qw analyze; then
-    swift_cmd=(.build/release/memwatchd analyze "$log")
-    swift_name="memwatchd analyze (release)"
-else
-    mkdir -p .build/parse-throughput
-    bench=$PWD/.build/parse-throughput/bench
-    # Built inside .build: swiftc leaves module files in its working directory.
-    (cd .build/parse-throughput && swiftc -Ounchecked -wmo -module-name ParseBench \
-        "$OLDPWD"/Sources/MemWatchCore/GCTrace/*.swift "$OLDPWD/$here/main.swift" -o "$bench")
-    swift_cmd=("$bench" "$log")
-    swift_name="GCTraceFileScanner (swiftc -Ounchecked -wmo)"
-fi
+# The real command, `memwatchd analyze --json` (release build: read, parse,
+# detect, report), and the scanner it reads with alone (LineReader +
+# GCTraceParser), compiled at the release build's optimisation.
+swift build -c release --product memwatchd >/dev/null
+analyze_cmd=(.build/release/memwatchd analyze "$log" --json)
+mkdir -p .build/parse-throughput
+bench=$PWD/.build/parse-throughput/bench
+# Built inside .build: swiftc leaves module files in its working directory.
+(cd .build/parse-throughput && swiftc -Ounchecked -wmo -module-name ParseBench \
+    "$OLDPWD"/Sources/MemWatchCore/GCTrace/*.swift "$OLDPWD/$here/main.swift" -o "$bench")
+scan_cmd=("$bench" "$log")
 
 cat "$log" >/dev/null   # into the page cache
 cat "$log" >/dev/null
@@ -58,13 +56,18 @@ report() {  # name, "wall cpu"
 }
 
 echo "file: $log, $((bytes / 1048576)) MB, $(nproc) cores, best of $runs runs"
-echo "GC lines found: swift: $("${swift_cmd[@]}" | tail -1)"
+echo "GC lines found: scanner: $("${scan_cmd[@]}" | tail -1)"
 echo "                python: $(python3 "$pyparse" "$log")"
 read -r wc_wall wc_cpu < <(best wc -l "$log")
 read -r py_wall py_cpu < <(best python3 "$pyparse" "$log")
-read -r sw_wall sw_cpu < <(best "${swift_cmd[@]}")
+read -r sc_wall sc_cpu < <(best "${scan_cmd[@]}")
+read -r an_wall an_cpu < <(best "${analyze_cmd[@]}")
 report "wc -l" "$wc_wall $wc_cpu"
 report "python3 pyparse.py" "$py_wall $py_cpu"
-report "$swift_name" "$sw_wall $sw_cpu"
-echo "swift vs python: wall $(echo "scale=1; $py_wall / $sw_wall" | bc -l)x, cpu $(echo "scale=1; $py_cpu / $sw_cpu" | bc -l)x"
-echo "swift vs wc -l:  wall $(echo "scale=2; $wc_wall / $sw_wall" | bc -l)x, cpu $(echo "scale=2; $wc_cpu / $sw_cpu" | bc -l)x"
+report "GCTraceFileScanner (swiftc -Ounchecked -wmo)" "$sc_wall $sc_cpu"
+report "memwatchd analyze --json (release)" "$an_wall $an_cpu"
+ratio() { echo "scale=${3:-1}; $1 / $2" | bc -l; }
+echo "analyze vs python: wall $(ratio "$py_wall" "$an_wall")x, cpu $(ratio "$py_cpu" "$an_cpu")x"
+echo "scanner vs python: wall $(ratio "$py_wall" "$sc_wall")x, cpu $(ratio "$py_cpu" "$sc_cpu")x"
+echo "analyze vs wc -l:  wall $(ratio "$wc_wall" "$an_wall" 2)x, cpu $(ratio "$wc_cpu" "$an_cpu" 2)x"
+echo "peak RSS of analyze: $( { /usr/bin/time -f %M "${analyze_cmd[@]}" >/dev/null; } 2>&1 | tail -1) KB"

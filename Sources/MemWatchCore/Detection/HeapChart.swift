@@ -13,6 +13,10 @@ public struct HeapChart: Sendable, Equatable {
     public private(set) var originMs: Double?
     /// Buckets in time order; nil where no GC fell.
     public private(set) var buckets: [Bucket?] = []
+    /// The bucket the last figure went into and the stamps that surely fall
+    /// in it too: most GCs land in the same bucket as the one before, and this
+    /// runs for every GC, so they skip the division. A cache: not compared.
+    private var recent = RecentBucket.none
 
     public init(capacity: Int = 60, initialWidthMs: Double = 250) {
         precondition(capacity >= 2 && capacity % 2 == 0 && initialWidthMs > 0)
@@ -20,8 +24,16 @@ public struct HeapChart: Sendable, Equatable {
         self.widthMs = initialWidthMs
     }
 
+    public static func == (a: HeapChart, b: HeapChart) -> Bool {
+        (a.capacity, a.widthMs, a.originMs, a.buckets) == (b.capacity, b.widthMs, b.originMs, b.buckets)
+    }
+
     public mutating func add(timeMs: Double, used: Int64) {
         guard timeMs.isFinite else { return }
+        if timeMs >= recent.fromMs, timeMs < recent.untilMs {
+            record(used, at: recent.index)
+            return
+        }
         let origin = originMs ?? timeMs
         originMs = origin
         var position = (timeMs - origin) / widthMs
@@ -31,12 +43,44 @@ public struct HeapChart: Sendable, Equatable {
         }
         // A stamp before the origin (clock quirk) goes into the first bucket.
         let index = position > 0 ? Int(position) : 0
-        if index < buckets.count, let b = buckets[index] {
-            if used < b.low { buckets[index]!.low = used } else if used > b.high { buckets[index]!.high = used }
+        recent = RecentBucket(index: index, originMs: origin, widthMs: widthMs)
+        if index < buckets.count, buckets[index] != nil {
+            record(used, at: index)
             return
         }
         while buckets.count <= index { buckets.append(nil) }
         buckets[index] = Bucket(low: used, high: used)
+    }
+
+    @inline(__always) private mutating func record(_ used: Int64, at index: Int) {
+        if used < buckets[index]!.low { buckets[index]!.low = used } else if used > buckets[index]!.high { buckets[index]!.high = used }
+    }
+
+    /// Stamps inside `fromMs..<untilMs` get bucket `index` from `add`'s
+    /// arithmetic: the bounds stay 2^-40 (relative) inside the bucket's edges,
+    /// far above the rounding error of `(timeMs - origin) / widthMs`.
+    private struct RecentBucket {
+        var index: Int
+        var fromMs: Double
+        var untilMs: Double
+
+        static let none = RecentBucket(index: 0, fromMs: .infinity, untilMs: -.infinity)
+
+        init(index: Int, fromMs: Double, untilMs: Double) {
+            self.index = index
+            self.fromMs = fromMs
+            self.untilMs = untilMs
+        }
+
+        init(index: Int, originMs: Double, widthMs: Double) {
+            let start = originMs + Double(index) * widthMs
+            let end = originMs + Double(index + 1) * widthMs
+            let margin = (abs(originMs) + abs(end)) * 0x1p-40
+            self.index = index
+            // Bucket 0 also takes stamps before the origin.
+            fromMs = index == 0 ? -.infinity : start + margin
+            untilMs = end - margin
+        }
     }
 
     private mutating func mergePairs() {
@@ -54,5 +98,6 @@ public struct HeapChart: Sendable, Equatable {
         }
         buckets = merged
         widthMs *= 2
+        recent = .none
     }
 }

@@ -22,6 +22,10 @@ struct HeapFloorSeries: Sendable {
     let widthMs: Double
     let capacity: Int
     private(set) var buckets: [Bucket] = []
+    /// A stamp below this surely falls in the open bucket (or before it): this
+    /// runs for every GC of every scale, and the division and `floor` call
+    /// that `bucketIndex` costs were the detector's largest expense.
+    private var openBucketSurelyBeforeMs = -Double.infinity
 
     init(widthMs: Double, capacity: Int) {
         precondition(widthMs > 0 && capacity > 1)
@@ -32,8 +36,8 @@ struct HeapFloorSeries: Sendable {
     /// Adds one post-GC figure; returns true when it opened a new bucket.
     @discardableResult
     mutating func add(timeMs: Double, used: Int64, isFull: Bool, sinceFull: PromotedGarbage.Since?) -> Bool {
-        let index = Int64((timeMs / widthMs).rounded(.down))
-        if let last = buckets.indices.last, buckets[last].index >= index {
+        if let last = buckets.indices.last,
+           timeMs < openBucketSurelyBeforeMs || buckets[last].index >= bucketIndex(timeMs) {
             // Same bucket (or a stamp that went backwards: keep it in the open bucket).
             if used < buckets[last].floor {
                 buckets[last].floor = used
@@ -44,9 +48,24 @@ struct HeapFloorSeries: Sendable {
             return false
         }
         // Drop the oldest first, so the storage never grows past `capacity`.
+        let index = bucketIndex(timeMs)
         if buckets.count == capacity { buckets.removeFirst() }
         buckets.append(Bucket(index: index, timeMs: timeMs, floor: used, fullGCs: isFull ? 1 : 0, sinceFull: sinceFull))
+        openBucketSurelyBeforeMs = Self.surelyBefore(bucket: index, widthMs: widthMs)
         return true
+    }
+
+    @inline(__always) private func bucketIndex(_ timeMs: Double) -> Int64 {
+        Int64((timeMs / widthMs).rounded(.down))
+    }
+
+    /// The next bucket's start less a margin far above the rounding error of
+    /// `timeMs / widthMs` (2^-40 relative against 2^-52), so a stamp below it
+    /// gets an index no higher than `bucket`'s. Negative buckets get no fast path.
+    static func surelyBefore(bucket: Int64, widthMs: Double) -> Double {
+        guard bucket >= 0 else { return -.infinity }
+        let next = Double(bucket + 1) * widthMs
+        return next - next * 0x1p-40
     }
 
     /// The lower envelope: for each bucket, the lowest floor from it to now.

@@ -3,7 +3,11 @@
 /// downsampled post-GC heap. Bounded memory however long it runs.
 public struct IsolateWatch: Sendable {
     public let id: IsolateID
-    private var detector: any LeakDetector
+    /// The default detector is held as itself, the others as `any LeakDetector`:
+    /// it runs for every GC, and calls through the existential cost a witness
+    /// thunk and a copy each.
+    private var trend: TrendDetector?
+    private var otherDetector: (any LeakDetector)?
     private var heapLimitRule: HeapLimitRule?
     /// The heap limit the trace itself reported (`--trace-gc-verbose`'s
     /// `Memory allocator` line: used + available is V8's heap_size_limit).
@@ -26,7 +30,7 @@ public struct IsolateWatch: Sendable {
 
     public init(id: IsolateID, detector: any LeakDetector, heapLimitRule: HeapLimitRule? = nil) {
         self.id = id
-        self.detector = detector
+        if let trend = detector as? TrendDetector { self.trend = trend } else { otherDetector = detector }
         self.heapLimitRule = heapLimitRule
     }
 
@@ -44,7 +48,7 @@ public struct IsolateWatch: Sendable {
         chart.add(timeMs: event.timeMs, used: event.usedAfter)
 
         var alerts: [WatchAlert] = []
-        if leak == nil, case .leak(var finding) = detector.observe(event) {
+        if leak == nil, case .leak(var finding) = detectorVerdict(event) {
             projectToTracedLimit(&finding)
             leak = finding
             alerts.append(.leak(finding))
@@ -54,6 +58,11 @@ public struct IsolateWatch: Sendable {
             alerts.append(.heapLimit(breach))
         }
         return alerts
+    }
+
+    private mutating func detectorVerdict(_ event: GCEvent) -> Verdict {
+        // Optional chaining mutates the stored detector in place (no copy of its series).
+        trend?.observe(event) ?? otherDetector?.observe(event) ?? .noLeak
     }
 
     /// Takes the heap limit the trace reported; it enables the heap-limit

@@ -14,11 +14,13 @@ public struct HeapNodeClasses: Sendable {
         if !classOfNode.isEmpty { return Int(classOfNode[node]) }
         let type = Int(graph.nodeTypes[node])
         let category = categoryOfType[type]
-        return category >= 0 ? Int(category) : Int(classOfString[Int(graph.nodeNames[node])])
+        return category >= 0 ? Int(category) : Int(classOfName[nameRanks.rank(Int(graph.nodeNames[node]))])
     }
 
     private let categoryOfType: [Int32]
-    private let classOfString: [Int32]
+    /// Class of each string that names an object or native node, by its rank among them.
+    private let nameRanks: HeapNameRanks
+    private let classOfName: [Int32]
 
     /// `perNode: false` skips the per-node table (4 bytes a node) for one-pass callers.
     public init(graph: HeapGraph, perNode: Bool = true) {
@@ -37,20 +39,27 @@ public struct HeapNodeClasses: Sendable {
                 categoryOfType[code] = id
             }
         }
-        var classOfString = [Int32](repeating: -1, count: graph.strings.count)
-        var classOfNode = [Int32](repeating: 0, count: perNode ? graph.nodeCount : 0)
         let nodeTypes = graph.nodeTypes
         let nodeNames = graph.nodeNames
         let object = types.object, native = types.native
+        var nameRanks = HeapNameRanks(stringCount: graph.strings.count)
+        for node in 0..<graph.nodeCount {
+            let type = Int(nodeTypes[node])
+            if type == object || type == native { nameRanks.insert(Int(nodeNames[node])) }
+        }
+        nameRanks.freeze()
+        var classOfName = [Int32](repeating: -1, count: nameRanks.count)
+        var classOfNode = [Int32](repeating: 0, count: perNode ? graph.nodeCount : 0)
         for node in 0..<graph.nodeCount {
             let type = Int(nodeTypes[node])
             if type == object || type == native {
                 let nameIndex = Int(nodeNames[node])
-                var id = classOfString[nameIndex]
+                let rank = nameRanks.rank(nameIndex)
+                var id = classOfName[rank]
                 if id < 0 {
                     id = Int32(names.count)
                     names.append(graph.strings[nameIndex])
-                    classOfString[nameIndex] = id
+                    classOfName[rank] = id
                 }
                 if perNode { classOfNode[node] = id }
             } else if perNode {
@@ -59,7 +68,8 @@ public struct HeapNodeClasses: Sendable {
         }
         self.classOfNode = classOfNode
         self.categoryOfType = categoryOfType
-        self.classOfString = classOfString
+        self.nameRanks = nameRanks
+        self.classOfName = classOfName
         self.names = names
     }
 

@@ -161,6 +161,9 @@ private struct ReadState {
             if let needed, index >= needed.count || !needed[index], !Self.namesAnalysesLookUp.contains(buffer) {
                 store.appendEmpty()
             } else {
+                guard store.canAppend(buffer.count) else {
+                    throw error(.unsupportedFormat, input.offset, "the strings table holds more than 4 GB")
+                }
                 store.append(buffer)
             }
         } while try input.commaOr(UInt8(ascii: "]"), "',' or ']' in strings")

@@ -56,7 +56,9 @@ public struct HeapStatistics: Codable, Sendable, Equatable {
                 strings += size
             } else if type == types.object && graph.nodeNames[node] == arrayName {
                 jsArrays += size
-                arrayNodes.append(Int32(node))
+                // Their elements are only looked up through edges: without them, millions of
+                // array ordinals would be memory for nothing.
+                if graph.hasEdgeNames { arrayNodes.append(Int32(node)) }
             }
         }
         v8heap = total - native
