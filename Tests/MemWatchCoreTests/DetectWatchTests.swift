@@ -96,13 +96,13 @@ struct DetectWatchTests {
     }
 
     @Test func formatsAreFixedAndLocaleFree() {
-        #expect(ReasonFormat.megabytes(mb(48.25)) == "48.3 MB")
-        #expect(ReasonFormat.rate(Double(mb(68.9)) / 60) == "68.9 MB/min")
-        #expect(ReasonFormat.duration(42.4) == "42 s")
-        #expect(ReasonFormat.duration(29 * 60) == "29 min")
-        #expect(ReasonFormat.duration(5 * 3600) == "5.0 h")
-        #expect(ReasonFormat.fixed(-0.04, digits: 1) == "0.0")
-        #expect(ReasonFormat.fixed(-1.25, digits: 1) == "-1.3")
+        #expect(HumanReadable.megabytes(mb(48.25)) == "48.3 MB")
+        #expect(HumanReadable.rate(Double(mb(68.9)) / 60) == "68.9 MB/min")
+        #expect(HumanReadable.duration(42.4) == "42 s")
+        #expect(HumanReadable.duration(29 * 60) == "29 min")
+        #expect(HumanReadable.duration(5 * 3600) == "5.0 h")
+        #expect(HumanReadable.fixed(-0.04, digits: 1) == "0.0")
+        #expect(HumanReadable.fixed(-1.25, digits: 1) == "-1.3")
         let p = ReasonFormat.projection(limit: mb(2048), used: mb(48), bytesPerSecond: Double(mb(2000)) / (29 * 60))
         #expect(p?.text == "at this rate the 2048 MB heap limit is reached in ~29 min")
         #expect(ReasonFormat.projection(limit: mb(10), used: mb(20), bytesPerSecond: 1)?.seconds == 0)

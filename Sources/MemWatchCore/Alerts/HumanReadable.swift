@@ -1,11 +1,47 @@
-import Foundation
-
-/// Quantities as people read them, the one place alerts, skip reasons and
-/// `memwatchd events` format sizes and durations.
+/// Quantities as people read them: the one place verdict reasons, alerts,
+/// skip reasons and `memwatchd events` format sizes, rates and durations.
+/// Locale-free, since the text lands in logs and JSON.
 ///
 /// Sizes use binary units labelled the way V8's GC trace labels them
 /// (`MB` = 2^20 bytes), so a figure in an alert matches the trace beside it.
 public enum HumanReadable {
+    public static let bytesPerMB = 1024.0 * 1024.0
+
+    /// `48.2 MB`, whatever the size: figures in one reason compare at a glance.
+    public static func megabytes(_ bytes: Double) -> String { fixed(bytes / bytesPerMB, digits: 1) + " MB" }
+    public static func megabytes(_ bytes: Int64) -> String { megabytes(Double(bytes)) }
+
+    /// `68.9 MB/min`
+    public static func rate(_ bytesPerSecond: Double) -> String {
+        fixed(bytesPerSecond * 60 / bytesPerMB, digits: 1) + " MB/min"
+    }
+
+    /// A span in whole units: `42 s`, `12 min`, `3.5 h`, `2.1 d`.
+    public static func duration(_ seconds: Double) -> String {
+        switch seconds {
+        case ..<120: return fixed(seconds, digits: 0) + " s"
+        case ..<7200: return fixed(seconds / 60, digits: 0) + " min"
+        case ..<172_800: return fixed(seconds / 3600, digits: 1) + " h"
+        default: return fixed(seconds / 86400, digits: 1) + " d"
+        }
+    }
+
+    /// Rounds half away from zero to `digits` decimals without Foundation's locale.
+    public static func fixed(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9e15 else { return String(value) }
+        let whole = Int64(scaled / scale)
+        let sign = value < 0 && scaled > 0 ? "-" : ""
+        guard digits > 0 else { return sign + String(whole) }
+        let frac = Int64(scaled) - whole * Int64(scale)
+        let fracText = String(frac)
+        return sign + String(whole) + "." + String(repeating: "0", count: digits - fracText.count) + fracText
+    }
+
+    /// A size in the unit that suits it: `512 B`, `35.5 MB`, `1.2 GB`.
     public static func bytes(_ count: Int64) -> String {
         let magnitude = abs(count)
         if magnitude < 1024 { return "\(count) B" }
@@ -16,15 +52,16 @@ public enum HumanReadable {
             value /= 1024
             unit += 1
         }
-        let digits = abs(value) < 99.95 ? "%.1f" : "%.0f"
-        return String(format: digits, value) + " " + units[unit]
+        return fixed(value, digits: abs(value) < 99.95 ? 1 : 0) + " " + units[unit]
     }
 
+    /// How long something took: `2.3 s`, `42 s`, `3m 05s`, `1h 02m`.
     public static func seconds(_ seconds: Double) -> String {
-        if seconds < 9.95 { return String(format: "%.1f s", seconds) }
-        if seconds < 59.5 { return String(format: "%.0f s", seconds) }
+        if seconds < 9.95 { return fixed(seconds, digits: 1) + " s" }
+        if seconds < 59.5 { return fixed(seconds, digits: 0) + " s" }
         let whole = Int(seconds.rounded())
-        if whole < 3600 { return "\(whole / 60)m \(String(format: "%02d", whole % 60))s" }
-        return "\(whole / 3600)h \(String(format: "%02d", whole % 3600 / 60))m"
+        let twoDigits = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
+        if whole < 3600 { return "\(whole / 60)m \(twoDigits(whole % 60))s" }
+        return "\(whole / 3600)h \(twoDigits(whole % 3600 / 60))m"
     }
 }

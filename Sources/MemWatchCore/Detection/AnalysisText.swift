@@ -15,14 +15,14 @@ public enum AnalysisText {
                     source.name,
                     watch.id.description,
                     "\(watch.scavenges)/\(watch.minorMarkSweeps)/\(watch.fullGCs)",
-                    floor.map { "\(ReasonFormat.megabytes($0.first)) → \(ReasonFormat.megabytes($0.last))" } ?? "-",
-                    floor?.bytesPerSecond.map { ($0 >= 0 ? "+" : "") + ReasonFormat.rate($0) } ?? "-",
-                    watch.leak.map { "LEAK at \(ReasonFormat.fixed($0.atMs / 1000, digits: 1)) s" } ?? "ok",
+                    floor.map { "\(HumanReadable.megabytes($0.first)) → \(HumanReadable.megabytes($0.last))" } ?? "-",
+                    floor?.bytesPerSecond.map { ($0 >= 0 ? "+" : "") + HumanReadable.rate($0) } ?? "-",
+                    watch.leak.map { "LEAK at \(HumanReadable.fixed($0.atMs / 1000, digits: 1)) s" } ?? "ok",
                 ])
                 var lines = ["\(source.name) \(watch.id):"]
                 if let leak = watch.leak { lines.append("  \(leak.detector): \(leak.reason)") }
                 if let breach = watch.heapLimitBreach {
-                    lines.append("  heap limit: \(breach.reason) at \(ReasonFormat.fixed(breach.atMs / 1000, digits: 1)) s")
+                    lines.append("  heap limit: \(breach.reason) at \(HumanReadable.fixed(breach.atMs / 1000, digits: 1)) s")
                 }
                 lines += chartLines(watch)
                 details.append(lines.joined(separator: "\n"))
@@ -61,9 +61,9 @@ public enum AnalysisText {
                 return levels[max(0, min(levels.count - 1, level))]
             })
         }
-        let span = "\(ReasonFormat.fixed(first / 1000, digits: 1))–\(ReasonFormat.fixed(last / 1000, digits: 1)) s"
+        let span = "\(HumanReadable.fixed(first / 1000, digits: 1))–\(HumanReadable.fixed(last / 1000, digits: 1)) s"
         return [
-            "  post-GC heap, \(span), 0 … \(ReasonFormat.megabytes(top)):",
+            "  post-GC heap, \(span), 0 … \(HumanReadable.megabytes(top)):",
             "    floor |\(spark(\.low))|",
             "    peak  |\(spark(\.high))|",
         ]

@@ -37,9 +37,9 @@ public struct ConsecutiveGrowthDetector: LeakDetector {
         let grown = current.used - start.used
         let rate = seconds > 0 ? Double(grown) / seconds : nil
         var reason = "heap after full GC grew \(growths) times in a row, "
-            + "\(ReasonFormat.megabytes(start.used)) → \(ReasonFormat.megabytes(current.used)) "
-            + "in \(ReasonFormat.duration(seconds))"
-        if let rate { reason += " (\(ReasonFormat.rate(rate)))" }
+            + "\(HumanReadable.megabytes(start.used)) → \(HumanReadable.megabytes(current.used)) "
+            + "in \(HumanReadable.duration(seconds))"
+        if let rate { reason += " (\(HumanReadable.rate(rate)))" }
         let projection = rate.flatMap { ReasonFormat.projection(limit: heapLimit, used: current.used, bytesPerSecond: $0) }
         if let projection { reason += "; " + projection.text }
         return .leak(LeakFinding(

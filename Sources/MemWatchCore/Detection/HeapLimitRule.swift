@@ -37,11 +37,11 @@ public struct HeapLimitRule: Sendable, Equatable {
         guard event.kind.isFull else { return nil }
         defer { previousFull = (event.timeMs, event.usedAfter) }
         let used = event.usedAfter
-        let limitText = "the \(ReasonFormat.fixed(Double(heapLimit) / ReasonFormat.bytesPerMB, digits: 0)) MB heap limit"
-        let heapText = "heap after full GC is \(ReasonFormat.megabytes(used)), "
-            + "\(ReasonFormat.fixed(Double(used) / Double(heapLimit) * 100, digits: 0))% of \(limitText)"
+        let limitText = "the \(HumanReadable.fixed(Double(heapLimit) / HumanReadable.bytesPerMB, digits: 0)) MB heap limit"
+        let heapText = "heap after full GC is \(HumanReadable.megabytes(used)), "
+            + "\(HumanReadable.fixed(Double(used) / Double(heapLimit) * 100, digits: 0))% of \(limitText)"
         if used >= threshold {
-            return breach(event, reason: heapText + " (threshold \(ReasonFormat.fixed(share * 100, digits: 0))%)")
+            return breach(event, reason: heapText + " (threshold \(HumanReadable.fixed(share * 100, digits: 0))%)")
         }
         guard Double(used) >= Double(heapLimit) * projectionShare, let previous = previousFull,
               event.timeMs > previous.timeMs, used > previous.used
@@ -49,8 +49,8 @@ public struct HeapLimitRule: Sendable, Equatable {
         let bytesPerSecond = Double(used - previous.used) / ((event.timeMs - previous.timeMs) / 1000)
         let secondsLeft = Double(heapLimit - used) / bytesPerSecond
         guard secondsLeft <= horizonSeconds else { return nil }
-        return breach(event, reason: heapText + ", growing \(ReasonFormat.rate(bytesPerSecond)): "
-            + "at this rate the limit is reached in ~\(ReasonFormat.duration(secondsLeft))")
+        return breach(event, reason: heapText + ", growing \(HumanReadable.rate(bytesPerSecond)): "
+            + "at this rate the limit is reached in ~\(HumanReadable.duration(secondsLeft))")
     }
 
     private func breach(_ event: GCEvent, reason: String) -> HeapLimitBreach {

@@ -130,12 +130,12 @@ public struct TrendDetector: LeakDetector {
     }
 
     private func finding(_ evidence: TrendEvidence, at event: GCEvent) -> LeakFinding {
-        var reason = "heap floor grew \(ReasonFormat.megabytes(evidence.growth)) "
-            + "(\(ReasonFormat.megabytes(evidence.startFloor)) → \(ReasonFormat.megabytes(evidence.endFloor))) "
+        var reason = "heap floor grew \(HumanReadable.megabytes(evidence.growth)) "
+            + "(\(HumanReadable.megabytes(evidence.startFloor)) → \(HumanReadable.megabytes(evidence.endFloor))) "
             + "over \(evidence.fullGCs) full GC\(evidence.fullGCs == 1 ? "" : "s") "
-            + "in \(ReasonFormat.duration(evidence.spanSeconds)) (\(ReasonFormat.rate(evidence.slope))), "
+            + "in \(HumanReadable.duration(evidence.spanSeconds)) (\(HumanReadable.rate(evidence.slope))), "
             + "rising in \(evidence.risingSteps) of \(evidence.steps) "
-            + "\(ReasonFormat.duration(evidence.bucketSeconds)) windows and not slowing"
+            + "\(HumanReadable.duration(evidence.bucketSeconds)) windows and not slowing"
         let projection = ReasonFormat.projection(limit: heapLimit, used: evidence.endFloor, bytesPerSecond: evidence.slope)
         if let projection { reason += "; " + projection.text }
         return LeakFinding(
