@@ -66,8 +66,8 @@ struct AnalyzeCommand: ParsableCommand {
         for input in inputs {
             var watch = LeakWatch(detector: detector, heapLimit: heapLimit)
             do {
-                _ = try GCTraceFileScanner.scan(fileDescriptor: input.fd.rawValue) { record in
-                    _ = watch.observe(record)
+                _ = try GCTraceFileScanner.scanInBackground(fileDescriptor: input.fd.rawValue) { records in
+                    for record in records { _ = watch.observe(record) }
                 }
             } catch {
                 throw unreadable(input.name, error)
