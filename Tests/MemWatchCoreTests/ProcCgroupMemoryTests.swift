@@ -28,7 +28,7 @@ import Testing
     /// cgroup v2 laid out as the kernel does (this machine has no v2 memory
     /// controller to copy from): the tightest limit up the tree wins.
     @Test func v2TightestAncestorLimit() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cg2-\(UUID())").path
+        let root = try TemporaryFiles.directory("cg2")
         defer { try? FileManager.default.removeItem(atPath: root) }
         func write(_ path: String, _ text: String) throws {
             let url = URL(fileURLWithPath: root + path)

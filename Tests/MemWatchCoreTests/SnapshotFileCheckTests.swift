@@ -7,8 +7,7 @@ import Testing
     static let small = #"{"snapshot":{"meta":{"node_fields":["type","name"],"location_fields":["line","column"]},"node_count":2,"edge_count":0},"nodes":[9,1,0,0],"edges":[],"strings":["(GC roots)","say \"}]\" ok"]}"#
 
     static func check(_ text: String) throws -> SnapshotFileCheck.Result {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID()).heapsnapshot")
-        try Data(text.utf8).write(to: url)
+        let url = try TemporaryFiles.file(Data(text.utf8), label: "check", suffix: ".heapsnapshot")
         defer { try? FileManager.default.removeItem(at: url) }
         let fd = open(url.path, O_RDONLY)
         defer { close(fd) }

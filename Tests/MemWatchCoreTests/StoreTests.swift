@@ -3,16 +3,10 @@ import Testing
 @testable import MemWatchCore
 
 @Suite struct StoreTests {
-    static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-store-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test func recordsAndReadsBackEveryFieldOldestFirst() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try TemporaryFiles.directory("memwatchd-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try EventStore(path: dir + "/events.sqlite")
         let finding = LeakFinding(
@@ -43,7 +37,7 @@ import Testing
     }
 
     @Test func filtersByTypeAndPid() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try TemporaryFiles.directory("memwatchd-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try EventStore(path: dir + "/events.sqlite")
         for (offset, (type, pid)) in [(EventType.leak, Int32(1)), (.snapshotSkipped, 1), (.leak, 2)].enumerated() {
@@ -55,7 +49,7 @@ import Testing
     }
 
     @Test func aReaderSeesWhatAnotherConnectionWroteWhileItIsOpen() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try TemporaryFiles.directory("memwatchd-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let writer = try EventStore(path: dir + "/events.sqlite")
         try writer.record(MemWatchEvent(time: Self.t0, type: .leak, pid: 7))
@@ -69,7 +63,7 @@ import Testing
     }
 
     @Test func storeInAStateDirectoryCreatesItPrivate() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try TemporaryFiles.directory("memwatchd-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = StateDirectory(path: dir + "/nested/memwatchd")
         let store = try EventStore(in: state)
@@ -80,7 +74,7 @@ import Testing
 
     @Test(.enabled(if: geteuid() == 0, "needs root to give a directory away"))
     func snapshotDirectoryOwnedBySomeoneElseIsRefused() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try TemporaryFiles.directory("memwatchd-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let foreign = dir + "/foreign"
         try StateDirectory.prepareSnapshotDirectory(foreign)
@@ -95,7 +89,7 @@ import Testing
     }
 
     @Test func managedSnapshotsLeaveOutDeletedOnesAndHistoryCountsPerProcess() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try TemporaryFiles.directory("memwatchd-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try EventStore(path: dir + "/events.sqlite")
         func snap(_ name: String, pid: Int32, at seconds: Double) throws {
@@ -144,7 +138,7 @@ import Testing
     }
 
     @Test func snapshotDirectoryIsCreatedPrivateAndSymlinksAreRefused() throws {
-        let dir = try Self.temporaryDirectory()
+        let dir = try TemporaryFiles.directory("memwatchd-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let snapshots = dir + "/state/snapshots"
         try StateDirectory.prepareSnapshotDirectory(snapshots)
