@@ -24,6 +24,10 @@ public struct SnapshotRequest: Sendable {
     public var urgent: Bool
     /// Extra facts for the event, e.g. `trigger` or a worker-thread `note`.
     public var details: [String: EventDetail]
+    /// Runs once, right after the signal is sent or before a skip or failure
+    /// is recorded: the caller records the leak that asked for the snapshot
+    /// here, so recording it never delays the signal and events stay in order.
+    public var announce: (@Sendable () -> Void)?
 
     public init(
         process: ProcessHandle, trigger: SnapshotTrigger = .signal, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,

@@ -57,6 +57,7 @@ public actor SnapshotTaker {
     }
 
     private func perform(_ request: SnapshotRequest) async -> SnapshotOutcome {
+        var request = request
         let process = request.process
         if process.hasExited { return skipped(.processExited(pid: process.pid), request) }
         let victims: [ManagedSnapshot]
@@ -99,6 +100,8 @@ public actor SnapshotTaker {
             }
         }
 
+        request.announce?()
+        request.announce = nil
         switch await watcher.wait(for: process, timeout: policy.timeout(heapUsed: request.heapUsed)) {
         case let .written(path, bytes):
             let elapsed = start.duration(to: .now)
@@ -111,6 +114,7 @@ public actor SnapshotTaker {
     }
 
     private func skipped(_ reason: SnapshotSkipReason, _ request: SnapshotRequest) -> SnapshotOutcome {
+        request.announce?()
         var event = event(.snapshotSkipped, request, reason: reason.description)
         event.details["skip"] = .string(reason.code)
         reporter.report(event)
@@ -118,6 +122,7 @@ public actor SnapshotTaker {
     }
 
     private func failed(_ reason: String, _ partial: PartialSnapshotFate, _ request: SnapshotRequest) -> SnapshotOutcome {
+        request.announce?()
         var event = event(.snapshotFailed, request, reason: "\(reason); \(partial)")
         switch partial {
         case .noFile: event.details["partial_file"] = .string("none")

@@ -121,24 +121,35 @@ public actor WatchSession {
         return NodeHeapLimitOption.find(argv: ["node"] + report.execArgv, environment: [:])?.bytes
     }
 
+    /// Records the alert and asks for a snapshot; the event is recorded by
+    /// the snapshot request's `announce`, right after the signal, so the
+    /// SQLite write and the alert line never delay the signal.
     private func respond(to alert: WatchAlert) {
         let now = Date()
+        let reporter = reporter
         switch alert {
         case .leak(let finding):
-            let process = processes[finding.id.pid]
-            var event = MemWatchEvent.leak(finding, rss: process?.latestSample?.rss, time: now)
+            var event = MemWatchEvent.leak(finding, rss: processes[finding.id.pid]?.latestSample?.rss, time: now)
             if let note = workerNote(finding.id) { event.details["note"] = .string(note) }
-            let recorded = reporter.report(event)
-            if processes[finding.id.pid]?.leakEventID == nil { processes[finding.id.pid]?.leakEventID = recorded.id }
-            requestSnapshot(of: finding.id, heapUsed: finding.heapUsed, trigger: "leak", urgent: false)
+            let pid = finding.id.pid
+            requestSnapshot(of: finding.id, heapUsed: finding.heapUsed, trigger: "leak", urgent: false) { [event] in
+                let recorded = reporter.report(event)
+                Task { await self.noteLeakEvent(recorded.id, of: pid) }
+            }
         case .heapLimit(let breach):
-            reporter.report(MemWatchEvent(
+            let event = MemWatchEvent(
                 time: now, type: .alert, pid: breach.id.pid, isolate: breach.id.isolateHex,
                 detector: "heap-limit", reason: breach.reason, heapUsed: breach.heapUsed,
                 rss: processes[breach.id.pid]?.latestSample?.rss,
-                details: ["at_ms": .double(breach.atMs), "heap_limit": .int(breach.heapLimit)]))
-            requestSnapshot(of: breach.id, heapUsed: breach.heapUsed, trigger: "heap-limit", urgent: true)
+                details: ["at_ms": .double(breach.atMs), "heap_limit": .int(breach.heapLimit)])
+            requestSnapshot(of: breach.id, heapUsed: breach.heapUsed, trigger: "heap-limit", urgent: true) {
+                reporter.report(event)
+            }
         }
+    }
+
+    private func noteLeakEvent(_ id: Int64?, of pid: Int32) {
+        if processes[pid]?.leakEventID == nil { processes[pid]?.leakEventID = id }
     }
 
     /// A signal snapshot shows the main thread's heap only.
@@ -147,19 +158,28 @@ public actor WatchSession {
         return "isolate \(id.isolateHex) is a worker thread; the SIGUSR2 snapshot covers the main thread's heap only"
     }
 
-    private func requestSnapshot(of id: IsolateID, heapUsed: Int64, trigger: String, urgent: Bool) {
-        guard let process = processes[id.pid] else { return }
+    /// `announce` runs once either way: after the signal, or at once when
+    /// no snapshot can be asked for.
+    private func requestSnapshot(
+        of id: IsolateID, heapUsed: Int64, trigger: String, urgent: Bool,
+        announce: (@Sendable () -> Void)? = nil
+    ) {
+        guard let process = processes[id.pid] else {
+            announce?()
+            return
+        }
         // Fresh facts: a handler installed or memory used since the last sample counts.
         let status = proc.status(of: id.pid).value
         let cgroup = cgroups.memory(of: id.pid).value ?? nil
         var details: [String: EventDetail] = ["trigger": .string(trigger)]
         if let note = workerNote(id) { details["note"] = .string(note) }
-        let request = SnapshotRequest(
+        var request = SnapshotRequest(
             process: process.handle, isolate: id.isolateHex, heapUsed: heapUsed,
             rss: status?.rss ?? process.latestSample?.rss,
             catchesSIGUSR2: status?.catches(signal: SIGUSR2) ?? false,
             memAvailable: proc.memoryAvailable() ?? 0, cgroupRemaining: cgroup?.headroom,
             appDirectory: process.workingDirectory, urgent: urgent, details: details)
+        request.announce = announce
         processes[id.pid]?.snapshotRequests.append((Date(), heapUsed))
         let snapshots = snapshots
         let workerRequests = workerSnapshotRequests(like: request, for: id)
@@ -175,6 +195,7 @@ public actor WatchSession {
         guard workerNote(id) != nil, let reports = options.reportDirectory else { return [] }
         return ProcessReport.readAll(in: reports).filter { $0.pid == id.pid && !$0.isMainThread }.map { report in
             var worker = request
+            worker.announce = nil  // the leak is recorded once, with the signal snapshot
             worker.trigger = .workerRequest(thread: report.threadID, reportDirectory: reports)
             worker.details["note"] = .string("worker thread \(report.threadID)'s own heap, asked of every worker of pid \(id.pid)")
             return worker
