@@ -33,6 +33,9 @@ public actor WatchSession {
     /// Pids that vanished before they could be held: not looked up again.
     private var unreachable: Set<Int32> = []
     private var actions: [Task<Void, Never>] = []
+    /// Snapshot comparisons under way, by number: (older, newer) file.
+    private var comparisons: [Int: (old: String, new: String)] = [:]
+    private var comparisonsStarted = 0
 
     public init(
         options: Options, reporter: EventReporter, snapshots: SnapshotTaker,
@@ -63,11 +66,22 @@ public actor WatchSession {
         }
     }
 
-    /// Waits for the snapshots and records already started.
+    /// Waits for the snapshots and records already started. A comparison of
+    /// snapshots still running (it may take minutes at the lowest priority)
+    /// is left, with the command that finishes it.
     public func finish() async {
-        let pending = actions
-        actions = []
-        for action in pending { await action.value }
+        while !actions.isEmpty {
+            let pending = actions
+            actions = []
+            for action in pending { await action.value }
+        }
+        for (old, new) in comparisons.values.sorted(by: { $0.new < $1.new }) {
+            reporter.alerts.emit(Alert(
+                priority: .notice,
+                message: "comparison of \(old) and \(new) left unfinished at exit; `memwatchd heap diff \(old) \(new)` finishes it",
+                event: MemWatchEvent(time: Date(), type: .alert, reason: "comparison left unfinished")))
+        }
+        comparisons = [:]
     }
 
     /// All isolates seen so far, with their GC counts and verdicts.
@@ -184,7 +198,7 @@ public actor WatchSession {
         let snapshots = snapshots
         let workerRequests = workerSnapshotRequests(like: request, for: id)
         actions.append(Task {
-            if case .written(let path, _, _) = await snapshots.take(request) { await written(path, of: id.pid) }
+            if case .written(let path, _, _) = await snapshots.take(request) { written(path, of: id.pid) }
             for worker in workerRequests { _ = await snapshots.take(worker) }
         })
     }
@@ -213,10 +227,13 @@ public actor WatchSession {
         let old = URL(fileURLWithPath: process.snapshotPaths[process.snapshotPaths.count - 2])
         let new = URL(fileURLWithPath: path)
         let (reporter, leakEventID) = (reporter, process.leakEventID)
-        actions.append(Task {
+        comparisonsStarted += 1
+        let number = comparisonsStarted
+        comparisons[number] = (old.path, new.path)
+        Task {
             do {
                 let growth = try await HeapGrowthReport.computeInBackground(old: old, new: new)
-                guard !growth.growers.isEmpty else { return }
+                if growth.growers.isEmpty { return compared(number) }
                 var details: [String: EventDetail] = ["top_growers": .string(growth.alertText)]
                 if let path = growth.path { details["retaining_path"] = .string(path.joined(separator: " → ")) }
                 details["growth_snapshots"] = .string(old.path + " → " + new.path)
@@ -232,6 +249,9 @@ public actor WatchSession {
                     priority: .error, message: "comparing snapshots of pid \(pid) failed: \(error)",
                     event: MemWatchEvent(time: Date(), type: .alert, pid: pid, reason: "\(error)")))
             }
-        })
+            compared(number)
+        }
     }
+
+    private func compared(_ number: Int) { comparisons[number] = nil }
 }
