@@ -126,20 +126,27 @@ import Testing
         let request = try app.request()
         let snapshots = state.snapshots
         let pid = app.pid
-        // Kill it as soon as the snapshot file appears.
-        let killer = Task.detached {
-            while !Task.isCancelled {
+        // Kill it as soon as the snapshot file appears: on a thread of its own,
+        // since blocking tests may hold every thread of the concurrency pool.
+        let killed = Mutex(false)
+        let stop = Mutex(false)
+        let killer = Thread {
+            while !stop.withLock({ $0 }) {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? []
-                if !names.isEmpty { kill(pid, SIGKILL); return true }
-                try? await Task.sleep(for: .milliseconds(5))
+                if !names.isEmpty {
+                    kill(pid, SIGKILL)
+                    killed.withLock { $0 = true }
+                    return
+                }
+                usleep(2_000)
             }
-            return false
         }
+        killer.start()
 
         let outcome = await taker.take(request)
-        killer.cancel()
+        stop.withLock { $0 = true }
 
-        #expect(await killer.value)
+        #expect(killed.withLock { $0 })
         guard case let .failed(reason, .deleted(partialPath, _)) = outcome else {
             Issue.record("expected a failure with the partial file deleted, got \(outcome)"); return
         }
