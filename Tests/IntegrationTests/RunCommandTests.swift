@@ -225,6 +225,7 @@ import Glibc
         let leak = try #require(Self.events(recorded, type: "leak").first, "events: \(recorded)")
         let note = (leak["details"] as? [String: Any])?["note"] as? String
         #expect(note?.contains("worker thread") == true, "leak: \(leak)")
+        #expect(result.stderrText.contains("is a worker thread; the SIGUSR2 snapshot covers the main thread's heap only"))
         let snapshots = Self.events(recorded, type: "snapshot")
         let workerSnapshot = try #require(
             snapshots.first { ($0["path"] as? String).map { !$0.contains(".0.0") && $0.hasSuffix(".heapsnapshot") } == true

@@ -7,7 +7,7 @@ public enum EventMessage {
         let reason = event.reason ?? "no reason given"
         switch event.type {
         case .leak:
-            return "leak in \(subject(event)): \(reason)"
+            return "leak in \(subject(event)): \(reason)" + note(event)
         case .snapshot:
             var figures: [String] = []
             if let bytes = event.bytes { figures.append(H.bytes(bytes)) }
