@@ -109,23 +109,23 @@ import Testing
     }
 
     /// A leaking app traced by real node, piped straight into `analyze -`.
-    @Test(arguments: NodeBinary.available)
+    @Test(.serialized, arguments: NodeBinary.available)
     func liveTraceOfALeakingApp(_ node: NodeBinary) throws {
         let dir = URL(fileURLWithPath: try temporaryDirectory("analyze-live"))
         defer { try? FileManager.default.removeItem(at: dir) }
         let app = dir.appendingPathComponent("leak.js")
-        // A session store that never expires (~2 MB/s) under request churn.
+        // A session store that never expires (~4 MB/s) under request churn.
         // Trend needs its 10 s warm-up, a 10 s span and a full GC that
         // confirms the growth; V8 spaces full GCs by its own heuristics
         // (sometimes none between 14 s and 30 s, longer on a loaded machine),
-        // so the app runs 50 s.
+        // so the app runs 60 s.
         try """
             const sessions = new Map(); let id = 0;
             const t = setInterval(() => {
               for (let i = 0; i < 2000; i++) JSON.stringify({ i, s: 'g' + i });
-              for (let i = 0; i < 100; i++) sessions.set('sid' + id++, { user: 'u' + id, cart: [1, 2, 3], note: 'n'.repeat(60) });
+              for (let i = 0; i < 200; i++) sessions.set('sid' + id++, { user: 'u' + id, cart: [1, 2, 3], note: 'n'.repeat(60) });
             }, 10);
-            setTimeout(() => { clearInterval(t); process.exit(0); }, 50000);
+            setTimeout(() => { clearInterval(t); process.exit(0); }, 60000);
             """.write(to: app, atomically: true, encoding: .utf8)
         let log = dir.appendingPathComponent("gc.log")
         let pipeline = [node.path, "--trace-gc", app.path].map(shellQuoted).joined(separator: " ")
