@@ -151,7 +151,7 @@ import Glibc
         var appPID: Int32?
         for _ in 0..<300 where appPID == nil {
             usleep(50_000)
-            appPID = ProcessReportFiles.mainPIDs(in: state + "/procs").first
+            appPID = ProcessReport.readAll(in: state + "/procs").first(where: \.isMainThread)?.pid
         }
         let pid = try #require(appPID, "the app never started")
         usleep(300_000)
@@ -256,13 +256,5 @@ import Glibc
         }
         let exits = Self.events(recorded, type: "exit")
         #expect(exits.count == 1 && (exits[0]["details"] as? [String: Any])?["status"] as? Int == 134)
-    }
-}
-
-/// Pids of main threads that the preload reported (`<pid>.json`).
-enum ProcessReportFiles {
-    static func mainPIDs(in directory: String) -> [Int32] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .compactMap { name in name.hasSuffix(".json") ? Int32(name.dropLast(5)) : nil }
     }
 }

@@ -41,8 +41,4 @@ public struct SnapshotFacts: Sendable, Equatable {
         self.now = now
     }
 
-    /// SIGUSR2 is signal 12; `SigCgt` bit N-1 is signal N.
-    public static func catchesSIGUSR2(sigCgt: UInt64) -> Bool {
-        sigCgt & (1 << 11) != 0
-    }
 }

@@ -89,7 +89,7 @@ public actor WatchSession {
 
     public func observe(_ event: GCEvent) {
         let pid = event.id.pid
-        let newIsolate = watch.watch(for: event.id) == nil
+        let newIsolate = !watch.isWatching(event.id)
         // A new isolate under a pid whose process has exited: the pid was reused.
         if newIsolate, processes[pid]?.handle.hasExited == true { processes[pid] = nil }
         if processes[pid] == nil, !unreachable.contains(pid) { register(event.id) }
@@ -102,7 +102,7 @@ public actor WatchSession {
     /// fifth since the last one and the cooldown has passed: the two snapshots'
     /// difference names what grows.
     private func followUp(_ event: GCEvent) {
-        guard watch.watch(for: event.id)?.leak != nil, let process = processes[event.id.pid],
+        guard watch.leak(of: event.id) != nil, let process = processes[event.id.pid],
               let last = process.snapshotRequests.last,
               process.snapshotRequests.count < snapshots.policy.maxSnapshotsPerProcess,
               Date().timeIntervalSince(last.time) >= snapshots.policy.cooldown,
