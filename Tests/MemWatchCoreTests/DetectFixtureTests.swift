@@ -3,12 +3,12 @@ import Testing
 @testable import MemWatchCore
 
 /// Acceptance on real traces: the shared scenario apps recorded under Node
-/// 20/22/24 (30 s each) and the adversarial apps of `Tests/Fixtures/apps`
+/// 20/22/24/26 (30 s each) and the adversarial apps of `Tests/Fixtures/apps`
 /// (`scripts/record-adversarial-traces.sh`). An app named `leak_*` leaks,
 /// `ok_*` does not.
 @Suite struct DetectFixtureTests {
     static func traces(under folder: String) -> [String] {
-        ["node20", "node22", "node24"].flatMap { version -> [String] in
+        ["node20", "node22", "node24", "node26"].flatMap { version -> [String] in
             let dir = Fixtures.url("\(folder)/\(version)")
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             // The .nvp/.verbose recordings are 10 s: too short for any verdict.
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func scenarioTracesAreAllThere() {
-        #expect(Self.scenarioTraces.count == 18)
+        #expect(Self.scenarioTraces.count == 24)
     }
 
     @Test(arguments: ["node20", "node22", "node24"])

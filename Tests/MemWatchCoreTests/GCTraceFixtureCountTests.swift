@@ -5,7 +5,7 @@ import Testing
 /// Every GC line in the recorded traces parses: counts per kind equal what
 /// `grep -c` finds in the same files.
 @Suite struct GCTraceFixtureCountTests {
-    static let recorded: [String] = ["node20", "node22", "node24"].flatMap { version in
+    static let recorded: [String] = ["node20", "node22", "node24", "node26"].flatMap { version in
         ["leak_global_list.log", "leak_global_list.nvp.log", "leak_global_list.verbose.log",
          "leak_session_store.log", "leak_timer_closures.log", "ok_request_churn.log",
          "ok_ring_buffer.log", "ok_startup_cache.log"].map { "traces/\(version)/\($0)" }
@@ -24,9 +24,12 @@ import Testing
             default: break
             }
         }
-        let expectedScavenges = lines.filter { $0.contains(" ms: Scavenge ") || $0.contains(" gc=s ") }.count
-        let expectedFull = lines.filter { $0.contains(" ms: Mark-Compact ") || $0.contains(" gc=mc ") }.count
-        let expectedMinor = lines.filter { $0.contains(" ms: Minor Mark-") || $0.contains(" gc=mmc ") || $0.contains(" gc=mms ") }.count
+        let expectedScavenges = lines.filter { $0.contains(" ms: Scavenge ") || $0.contains(" gc=s ") || $0.contains(#""gc":"s","#) }.count
+        let expectedFull = lines.filter {
+            $0.contains(" ms: Mark-Compact ") || $0.contains(" ms: Incremental Mark-Compact ") || $0.contains(" gc=mc ")
+                || $0.contains(#""gc":"mc","#)
+        }.count
+        let expectedMinor = lines.filter { $0.contains(" ms: Minor Mark-") || $0.contains(" gc=mmc ") || $0.contains(" gc=mms ") || $0.contains(#""gc":"mms","#) }.count
         #expect(counts[.scavenge, default: 0] == expectedScavenges)
         #expect(counts[.markCompact, default: 0] == expectedFull)
         #expect(counts[.minorMarkSweep, default: 0] == expectedMinor)

@@ -167,6 +167,42 @@ import Testing
         #expect(e.committedBefore == 5_763_072 && e.committedAfter == 6_811_648)
     }
 
+    @Test func nvpNode26IsJSON() throws {
+        let path = "traces/node26/leak_global_list.nvp.log"
+        let e = try #require(gcEvent(try GCTraceFixture.line(path, containing: " 39 ms: GC: {")))
+        #expect(e.id == IsolateID(pid: 32234, isolate: 0x4551_b000))
+        #expect(e.kind == .scavenge && e.timeMs == 39 && e.pauseMs == 0.758)
+        #expect(e.usedBefore == 4_747_336 && e.usedAfter == 4_062_152)
+        #expect(e.committedBefore == 5_640_192 && e.committedAfter == 5_902_336)
+        #expect(e.reason == "allocation failure" && e.variant == nil)
+        let full = try #require(try GCTraceFixture.lines(path).compactMap { gcEvent(String($0)) }.first { $0.kind == .markCompact })
+        #expect(full.reason == "finalize incremental marking via task")
+        // Trace, but no collection.
+        #expect(parseLine(try GCTraceFixture.line(path, containing: "Memory pool: Removed pages")) == .traceOnly(e.id))
+    }
+
+    @Test func nvpJSONCutOffKeepsOnlyWholeFigures() {
+        let line = #"[7:0x1000:0]       39 ms: GC: {"pause":4.158,"mutator":32.9,"gc":"mc","reduce_memory":true,"reason":"allocation failure","start_object_size":4678472,"end_object_size":4391352,"start_memory_size":5640192,"end_memory_size":6426624,"x":1}"#
+        let whole = gcEvent(line)
+        #expect(whole?.kind == .markCompact && whole?.variant == "reduce" && whole?.usedAfter == 4_391_352)
+        // Cut inside end_object_size: no event rather than a smaller figure.
+        let cut = String(line.prefix(upTo: line.range(of: "4391352")!.upperBound).dropLast(3))
+        #expect(gcEvent(cut) == nil)
+        // Cut after the sizes: the figures that were followed by `,` stand.
+        let late = String(line.prefix(upTo: line.range(of: #""end_memory_size""#)!.lowerBound))
+        #expect(gcEvent(late)?.usedAfter == 4_391_352)
+        #expect(gcEvent(#"[7:0x1000:0]       39 ms: GC: {"pause":"#) == nil)
+        #expect(gcEvent(#"[7:0x1000:0]       39 ms: GC: {garbage}"#) == nil)
+    }
+
+    @Test func incrementalMarkCompactOfNode26IsFull() throws {
+        let line = try GCTraceFixture.line("traces/node26/leak_session_store.log", containing: " 1722 ms: ")
+        let e = try #require(gcEvent(line))
+        #expect(e.kind == .markCompact && e.variant == "incremental")
+        #expect(e.usedBefore == Int64(8.2 * 1048576) && e.usedAfter == Int64(4.9 * 1048576))
+        #expect(e.reason == "finalize incremental marking via task")
+    }
+
     @Test func nvpMinorMarkSweep() throws {
         let lines = try GCTraceFixture.lines("gc-lines/node24-minor-ms.nvp.log").filter { !$0.isEmpty }
         let events = lines.compactMap { gcEvent(String($0)) }
@@ -194,7 +230,7 @@ import Testing
     }
 
     @Test func verboseLinesOfNode22And24() throws {
-        for version in ["node22", "node24"] {
+        for version in ["node22", "node24", "node26"] {
             let lines = try GCTraceFixture.lines("traces/\(version)/leak_global_list.verbose.log")
             var spaces: Set<String> = []
             var externals = 0, gcs = 0, appLines = 0

@@ -74,11 +74,44 @@ struct HeapFloorSeries: Sendable {
     /// collection that frees a cache, a batch or promoted garbage lowers it
     /// retroactively. Each floor first loses the garbage `correction` says was
     /// promoted since the full GC before it.
+    ///
+    /// Between two full GCs that show a rise, that correction leaves a step:
+    /// flat until the second one. There the envelope follows the straight
+    /// line between them instead, kept under each bucket's own floor (the
+    /// heap after a GC is at least what is retained): V8 may run full GCs
+    /// many seconds apart, and a leak does not wait for them to grow.
     func retainedEnvelope(_ correction: PromotedGarbage) -> [Int64] {
         var envelope = [Int64](repeating: 0, count: buckets.count)
         var low = Int64.max
         for i in buckets.indices.reversed() {
             low = min(low, correction.corrected(buckets[i].floor, buckets[i].sinceFull))
+            envelope[i] = low
+        }
+        let fulls = buckets.indices.filter { buckets[$0].fullGCs > 0 }
+        // How far the heap after a full GC has fallen from one full GC to the next.
+        let largestFall = zip(fulls, fulls.dropFirst()).map { buckets[$0].floor - buckets[$1].floor }.max() ?? 0
+        for (n, i) in fulls.enumerated() where n > 0 {
+            let a = fulls[n - 1]
+            guard i - a > 1, envelope[i] > envelope[a] else { continue }
+            // Nothing after the last full GC shows its heap was kept: it may
+            // have caught a passing peak (a batch, a spike, a sawtooth's top).
+            // Its rise counts only when the full GC before it rose too and it
+            // stands well clear of how far full GCs have fallen back.
+            if n == fulls.count - 1 {
+                guard n > 1, envelope[a] > envelope[fulls[n - 2]],
+                      envelope[i] - envelope[a] > 2 * largestFall else { continue }
+            }
+            let rise = Double(envelope[i] - envelope[a])
+            let duration = buckets[i].timeMs - buckets[a].timeMs
+            for j in (a + 1)..<i {
+                let line = envelope[a] + Int64(rise * (buckets[j].timeMs - buckets[a].timeMs) / duration)
+                envelope[j] = max(envelope[j], min(buckets[j].floor, line))
+            }
+        }
+        // A floor under the line keeps the envelope non-decreasing.
+        low = Int64.max
+        for i in buckets.indices.reversed() {
+            low = min(low, envelope[i])
             envelope[i] = low
         }
         return envelope

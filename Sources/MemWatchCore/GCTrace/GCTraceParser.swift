@@ -64,9 +64,10 @@ public struct GCTraceParser: Sendable {
         if c.current &- 48 < 10 {
             guard let stamp = c.decimal(), c.skip(" ms: "), !c.isAtEnd else { return nil }
             let time = stamp.value
-            if c.startsWith("pause=") {
+            if c.startsWith("pause=") || c.startsWith("GC: {") {
                 // Nil when cut off before its last figure.
-                guard let event = nvpEvent(id: id, time: time, &c) else { return nil }
+                let parsed = c.startsWith("pause=") ? nvpEvent(id: id, time: time, &c) : jsonNVPEvent(id: id, time: time, &c)
+                guard let event = parsed else { return nil }
                 return repeats.admit(id, time) ? .gc(event) : .repeatedGC(event)
             }
             var shape = GCLineShape.collection
@@ -91,7 +92,9 @@ public struct GCTraceParser: Sendable {
     /// `Mark-Compact (reduce) 41.1 (65.7) -> 36.6 (70.9) MB, pooled: 0 MB, 6.04 / 0.00 ms  (...) reason; collector reason`
     private mutating func gcEvent(id: IsolateID, time: Double, _ c: inout ByteCursor, shape: inout GCLineShape) -> GCEvent? {
         let nameStart = c.position
+        // V8 14 (Node 26) names incremental full GCs `Incremental Mark-Compact`.
         let shared = c.skip("Shared ")
+        let qualified = c.skip("Incremental ") || shared
         guard let kind = Self.collectorName(&c) else {
             if !Self.isCutInsideName(ByteCursor(nameStart, c.end)) { shape = .notCollection }
             return nil
@@ -146,7 +149,7 @@ public struct GCTraceParser: Sendable {
         guard let before = usedBefore.scaled(by: mb), let after = usedAfter.scaled(by: mb) else { return nil }
 
         var variant: String?
-        if shared || variantEnd > variantStart {
+        if qualified || variantEnd > variantStart {
             let span = UnsafeBufferPointer(start: nameStart, count: variantEnd - nameStart)
             variant = strings.string(span, make: Self.variantList)
         }
@@ -162,7 +165,8 @@ public struct GCTraceParser: Sendable {
     private static func isCutInsideName(_ line: ByteCursor) -> Bool {
         var rest = line
         _ = rest.skip("Shared ")
-        for name: StaticString in ["Shared ", "Minor Mark-Compact", "Minor Mark-Sweep",
+        _ = rest.skip("Incremental ")
+        for name: StaticString in ["Shared ", "Incremental ", "Minor Mark-Compact", "Minor Mark-Sweep",
                                    "Minor Mark-sweep", "Mark-Compact", "Mark-compact", "Mark-sweep", "Mark-Sweep",
                                    "Scavenge", "pause="]
         where rest.remaining < name.utf8CodeUnitCount && memcmp(rest.position, name.utf8Start, rest.remaining) == 0 {
@@ -224,11 +228,13 @@ public struct GCTraceParser: Sendable {
 
     @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 &- 97 < 26 }
 
-    /// `Shared Mark-Compact (reduce) (interleaved)` → `shared, reduce, interleaved`.
+    /// `Shared Mark-Compact (reduce) (interleaved)` → `shared, reduce, interleaved`;
+    /// `Incremental Mark-Compact` → `incremental`.
     private static func variantList(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         var words: [Substring] = []
         if text.hasPrefix("Shared ") { words.append("shared") }
+        if text.hasPrefix("Incremental ") || text.hasPrefix("Shared Incremental ") { words.append("incremental") }
         var rest = text[...]
         while let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")") {
             words.append(rest[rest.index(after: open)..<close])
@@ -260,7 +266,7 @@ public struct GCTraceParser: Sendable {
             case .sizeAfter: after = c.integer()
             case .memoryBefore: committedBefore = c.integer()
             case .memoryAfter: committedAfter = c.integer()
-            case .other:
+            case .reason, .other:
                 // V8 prints the memory sizes right after the object sizes, and
                 // nothing needed after them: stop at the first other key.
                 if after != nil, pause != nil, kind != nil { break tokens }
@@ -274,7 +280,7 @@ public struct GCTraceParser: Sendable {
                 case .sizeAfter: after = nil
                 case .memoryBefore: committedBefore = nil
                 case .memoryAfter: committedAfter = nil
-                case .reduceMemory, .interleaved, .other: break
+                case .reduceMemory, .interleaved, .reason, .other: break
                 }
                 guard c.seekNear(UInt8(ascii: " ")) else { break }
             }
@@ -291,6 +297,90 @@ public struct GCTraceParser: Sendable {
                        usedBefore: before, usedAfter: after,
                        committedBefore: committedBefore, committedAfter: committedAfter,
                        pauseMs: pause.value, reason: nil)
+    }
+
+    /// Node 25+ prints the same figures as one JSON object:
+    /// `GC: {"pause":1.391,"mutator":33.253,"gc":"s","reduce_memory":false,...,"reason":"allocation failure",...,
+    /// "start_object_size":4882472,"end_object_size":4622072,"start_memory_size":5640192,"end_memory_size":6688768,...}`.
+    /// A line cut off keeps the figures that were followed by `,` (a value at the cut could be short).
+    private mutating func jsonNVPEvent(id: IsolateID, time: Double, _ c: inout ByteCursor) -> GCEvent? {
+        guard c.skip("GC: {") else { return nil }
+        var pause: DecimalFigure?
+        var kind: GCKind?
+        var reduce = false, interleaved = false
+        var reason: String?
+        var before: Int64?, after: Int64?, committedBefore: Int64?, committedAfter: Int64?
+        members: while c.skip(UInt8(ascii: "\"")) {
+            let keyStart = c.position
+            guard c.seekNear(UInt8(ascii: "\"")) else { break }
+            let key = NVPKey(UnsafeBufferPointer(start: keyStart, count: c.position - keyStart))
+            c.advance()
+            guard c.skip(UInt8(ascii: ":")) else { break }
+            let valueStart = c.position
+            switch key {
+            case .pause: pause = c.decimal()
+            case .gc: kind = Self.jsonKind(&c)
+            case .reduceMemory: reduce = c.skip("true")
+            case .interleaved: interleaved = c.skip("true")
+            case .sizeBefore: before = c.integer()
+            case .sizeAfter: after = c.integer()
+            case .memoryBefore: committedBefore = c.integer()
+            case .memoryAfter: committedAfter = c.integer()
+            case .reason:
+                if c.skip(UInt8(ascii: "\"")) {
+                    let start = c.position
+                    if c.seekNear(UInt8(ascii: "\"")) {
+                        reason = internedReason(start, c.position)
+                        c.advance()
+                    }
+                }
+            case .other: break
+            }
+            if c.current != UInt8(ascii: ",") && c.current != UInt8(ascii: "}") {
+                // A value this parser does not read (a string, `1e+06`), or one cut off.
+                c.position = valueStart
+                if c.skip(UInt8(ascii: "\"")) {
+                    guard c.seekNear(UInt8(ascii: "\"")) else { break }
+                    c.advance()
+                }
+                while !c.isAtEnd, c.current != UInt8(ascii: ","), c.current != UInt8(ascii: "}") { c.advance() }
+                if c.isAtEnd {
+                    // Cut inside this value: forget what was read of it.
+                    switch key {
+                    case .pause: pause = nil
+                    case .gc: kind = nil
+                    case .sizeBefore: before = nil
+                    case .sizeAfter: after = nil
+                    case .memoryBefore: committedBefore = nil
+                    case .memoryAfter: committedAfter = nil
+                    case .reason: reason = nil
+                    case .reduceMemory, .interleaved, .other: break
+                    }
+                    break members
+                }
+            }
+            if c.skip(UInt8(ascii: "}")) { break }
+            c.advance()
+        }
+        guard let pause, let kind, let before, let after else { return nil }
+        let variant: String? = switch (reduce, interleaved) {
+        case (true, true): "reduce, interleaved"
+        case (true, false): "reduce"
+        case (false, true): "interleaved"
+        case (false, false): nil
+        }
+        return GCEvent(id: id, timeMs: time, kind: kind, variant: variant,
+                       usedBefore: before, usedAfter: after,
+                       committedBefore: committedBefore, committedAfter: committedAfter,
+                       pauseMs: pause.value, reason: reason)
+    }
+
+    /// `"gc":"s"` and the other short names of ``nvpKind(_:)``, quoted.
+    private static func jsonKind(_ c: inout ByteCursor) -> GCKind? {
+        if c.skip("\"s\"") { return .scavenge }
+        if c.skip("\"mc\"") || c.skip("\"ms\"") { return .markCompact }
+        if c.skip("\"mmc\"") || c.skip("\"mms\"") || c.skip("\"minor_ms\"") { return .minorMarkSweep }
+        return nil
     }
 
     /// `gc=s` scavenge; `gc=mc` mark-compact, `gc=ms` V8 3.x–5.x mark-sweep (full);

@@ -3,7 +3,7 @@
 /// `Old space,              used:   2476 KB, available:      7 KB, committed:   2528 KB`
 /// `Memory allocator,       used:   5096 KB, available: 4238360 KB`
 /// `External memory reported:     10 KB`, `Backing store memory:   1097 KB`,
-/// `External memory global 0 KB`. Available sizes may carry a `*` while
+/// `External memory global 0 KB` (`global:` in Node 26). Available sizes may carry a `*` while
 /// sweeping is in progress.
 enum VerboseTraceLine {
     private static let kilobyte: Int64 = 1024
@@ -20,7 +20,7 @@ enum VerboseTraceLine {
         let kind: ExternalMemory.Kind
         if c.skip("External memory reported:") { kind = .reported }
         else if c.skip("Backing store memory:") { kind = .backingStore }
-        else if c.skip("External memory global") { kind = .global }
+        else if c.skip("External memory global") { kind = .global; _ = c.skip(UInt8(ascii: ":")) }  // `:` since V8 14
         else { return nil }
         c.skipSpaces()
         // V8 prints the reported figure as a signed 64-bit number.

