@@ -40,7 +40,7 @@ import Testing
         #expect(Self.scenarioTraces.count == 24)
     }
 
-    @Test(arguments: ["node20", "node22", "node24"])
+    @Test(arguments: ["node20", "node22", "node24", "node26"])
     func leakingWorkerIsToldApartFromItsHealthyMainThread(_ version: String) throws {
         let watch = try Self.watch("adversarial/\(version)/leak_worker.log", .trend)
         let isolates = watch.isolates
