@@ -90,6 +90,9 @@ import Testing
         #expect(crlf.hasSuffix("\r"))
         let e = try #require(gcEvent(crlf))
         #expect(e.reason == "allocation failure" && e.usedAfter == mb(8.4))
+        // journalctl's syslog form: the tag's `[pid]` is not V8 3.x's header.
+        let journal = try #require(gcEvent(try GCTraceFixture.line("gc-lines/variants.log", containing: "web-1 node[4472]: ")))
+        #expect(journal.id == IsolateID(pid: 4472, isolate: 0x3452_8000) && journal.timeMs == 71 && journal.usedAfter == mb(3.6))
         let windows = try #require(gcEvent(try GCTraceFixture.line("gc-lines/variants.log", containing: "[7824:000001C3A99505C0]")))
         #expect(windows.id == IsolateID(pid: 7824, isolate: 0x0000_01C3_A995_05C0))
     }

@@ -49,9 +49,11 @@ import Testing
             "traces/node24/leak_global_list.log", "traces/node20/leak_global_list.nvp.log",
             "traces/node24/leak_global_list.nvp.log", "gc-lines/node22-minor-ms.nvp.log",
             "gc-lines/historical.log", "gc-lines/variants.log", "gc-lines/node24-oom.stdout.log",
+            "traces/node26/leak_global_list.nvp.log", "traces/node26/leak_session_store.log",
         ].flatMap { path in
             let lines = try GCTraceFixture.lines(path).filter { !$0.isEmpty }
-            return [lines.first { $0.contains("Mark-") || $0.contains("gc=mc") } ?? lines[0], lines[0]].map(String.init)
+            let full = lines.first { $0.contains("Mark-") || $0.contains("gc=mc") || $0.contains(#""gc":"mc""#) }
+            return [full ?? lines[0], lines[0]].map(String.init)
         } + GCTraceFixture.lines("traces/node22/leak_global_list.verbose.log").prefix(24).map(String.init)
           + GCTraceFixture.lines("gc-lines/historical.log").filter { !$0.isEmpty }.map(String.init)
           + GCTraceFixture.lines("gc-lines/variants.log").filter { !$0.isEmpty }.map(String.init)

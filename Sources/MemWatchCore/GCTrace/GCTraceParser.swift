@@ -168,7 +168,7 @@ public struct GCTraceParser: Sendable {
         _ = rest.skip("Incremental ")
         for name: StaticString in ["Shared ", "Incremental ", "Minor Mark-Compact", "Minor Mark-Sweep",
                                    "Minor Mark-sweep", "Mark-Compact", "Mark-compact", "Mark-sweep", "Mark-Sweep",
-                                   "Scavenge", "pause="]
+                                   "Scavenge", "pause=", "GC: {"]
         where rest.remaining < name.utf8CodeUnitCount && memcmp(rest.position, name.utf8Start, rest.remaining) == 0 {
             return true
         }

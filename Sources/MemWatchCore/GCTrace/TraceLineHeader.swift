@@ -7,28 +7,41 @@ struct TraceLineHeader {
     var hasIsolate: Bool
 
     /// Finds the header at the line's start or after a log shipper's prefix
-    /// (`0|app  | `, `2024-01-01T00:00:00: `); leaves `cursor` after the `]`.
+    /// (`0|app  | `, `2024-01-01T00:00:00: `, `Nov 25 12:00:00 host node[123]: `);
+    /// leaves `cursor` after the `]`.
     @inline(__always) static func find(_ cursor: inout ByteCursor) -> TraceLineHeader? {
         var attempts = 0
         // Most trace lines start with the header: no search needed.
+        // A bare `[pid]` may be a syslog tag (`node[123]: [123:0x…] …`, as
+        // journalctl prints): a header with an isolate later in the line wins.
+        var bare: (header: TraceLineHeader, end: ByteCursor)?
         if cursor.current == UInt8(ascii: "[") {
             var c = cursor
             c.advance()
             if let header = parse(&c) {
-                cursor = c
-                return header
+                if header.hasIsolate {
+                    cursor = c
+                    return header
+                }
+                bare = (header, c)
             }
+            cursor.advance()
         }
         while attempts < 8, cursor.seek(UInt8(ascii: "[")) {
             cursor.advance()
             var c = cursor
             if let header = parse(&c) {
-                cursor = c
-                return header
+                if header.hasIsolate {
+                    cursor = c
+                    return header
+                }
+                if bare == nil { bare = (header, c) }
             }
             attempts += 1
         }
-        return nil
+        guard let bare else { return nil }
+        cursor = bare.end
+        return bare.header
     }
 
     @inline(__always) private static func parse(_ c: inout ByteCursor) -> TraceLineHeader? {
