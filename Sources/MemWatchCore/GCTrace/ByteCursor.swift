@@ -42,6 +42,10 @@ struct ByteCursor {
 
     // A byte loop, not memcmp: the literals are short and a libc call per
     // comparison costs more than the comparison.
+    @inline(__always) func startsWith(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        end - position >= bytes.count && memcmp(position, bytes.baseAddress!, bytes.count) == 0
+    }
+
     @inline(__always) func startsWith(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard end - position >= count else { return false }

@@ -223,7 +223,9 @@ public struct GCTraceParser: Sendable {
         var e = end
         while e > start, e[-1] == UInt8(ascii: " ") { e -= 1 }
         guard e > start else { return nil }
-        return strings.string(UnsafeBufferPointer(start: start, count: e - start))
+        return strings.string(UnsafeBufferPointer(start: start, count: e - start)) {
+            KnownGCReasons.literal($0) ?? String(decoding: $0, as: UTF8.self)
+        }
     }
 
     @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 &- 97 < 26 }
