@@ -15,7 +15,8 @@ struct AnalyzeCommand: ParsableCommand {
             memory stays constant whatever their size.
 
             Exit status: 0 when the logs were read (leak or not; see --fail-on-leak), \
-            1 with --fail-on-leak when a leak was found, 2 when a file cannot be read.
+            1 with --fail-on-leak when a leak was found, 2 when a file cannot be read \
+            or no file holds a single GC line.
             """
     )
 
@@ -72,7 +73,11 @@ struct AnalyzeCommand: ParsableCommand {
             } catch {
                 throw unreadable(input.name, error)
             }
-            sources.append((input.name == "-" ? "<stdin>" : input.name, watch))
+            let name = input.name == "-" ? "<stdin>" : input.name
+            if watch.isolates.isEmpty {
+                FileHandle.standardError.write(Data("memwatchd analyze: \(name): no GC trace line (was node run with --trace-gc?)\n".utf8))
+            }
+            sources.append((name, watch))
         }
 
         let report = AnalysisReport(sources: sources)
@@ -83,6 +88,7 @@ struct AnalyzeCommand: ParsableCommand {
         } else {
             print(AnalysisText.render(sources: sources), terminator: "")
         }
+        if sources.allSatisfy({ $0.watch.isolates.isEmpty }) { throw ExitCode(2) }
         if failOnLeak, report.verdict == "leak" { throw ExitCode(1) }
     }
 

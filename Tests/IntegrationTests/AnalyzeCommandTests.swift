@@ -101,11 +101,18 @@ import Testing
         // GC-looking fragments, cut-off lines, a 1 MB line without a newline.
         junk += Data("\n[12:0x1]  5 ms: Scavenge 1.0 (2.0) -> \n[12:0x1] 99999999999999999999 ms: Mark-Compact 1e308 (x) -> -5 (2) MB,\n".utf8)
         junk += Data(repeating: UInt8(ascii: "["), count: 1_000_000)
+        // No crash, a report all the same, and a failing status that says why.
         let result = try Self.analyze(["--json", "-"], stdin: junk)
-        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.status == 2, "\(result.stderrText)")
+        #expect(result.stderrText.contains("<stdin>: no GC trace line"))
         #expect(try jsonObject(result.stdout)["verdict"] as? String == "ok")
         let text = try Self.analyze(["-"], stdin: junk)
-        #expect(text.status == 0)
+        #expect(text.status == 2)
+        // With one real trace beside it, the junk is only warned about.
+        let trace = Self.traces.appendingPathComponent("node20/ok_ring_buffer.log").path
+        let mixed = try Self.analyze(["-", trace], stdin: junk)
+        #expect(mixed.status == 0)
+        #expect(mixed.stderrText.contains("<stdin>: no GC trace line"))
     }
 
     /// A leaking app traced by real node, piped straight into `analyze -`.
