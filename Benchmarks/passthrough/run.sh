@@ -4,6 +4,7 @@
 # (release build: launch plan, preload, supervisor, trace filter, detectors,
 # /proc sampling, event store), interleaved in the same run.
 # Usage: Benchmarks/passthrough/run.sh [MB] [RUNS]   (defaults 500, 5)
+# BRACKETS=1: every line starts with `[digits]`; LINES=1: one console.log per line.
 # Prints median and best wall time of each and the ratios direct/other (target >= 0.8).
 set -eu
 cd "$(dirname "$0")/../.."

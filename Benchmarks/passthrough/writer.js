@@ -9,6 +9,16 @@ const line = process.env.BRACKETS
   : '2024-05-01T12:00:00.000Z INFO [http] GET /api/items?page=3 200 12ms user=alice\n';
 const block = Buffer.from(line.repeat(Math.floor(65536 / line.length)));
 let written = 0;
+// LINES=1: one console.log per line, as most apps log (one write per line).
+let n = 0;
+function logLines() {
+  while (written < total) {
+    const text = `${line.slice(0, -1)} #${n++}`;
+    written += text.length + 1;
+    console.log(text);
+    if (n % 1000 === 0 && process.stdout.writableLength > 1 << 20) return process.stdout.once('drain', logLines);
+  }
+}
 function pump() {
   while (written < total) {
     const chunk = Buffer.from(block); // fresh garbage every block: keeps the GC busy
@@ -16,4 +26,4 @@ function pump() {
     if (!process.stdout.write(chunk)) return process.stdout.once('drain', pump);
   }
 }
-pump();
+if (process.env.LINES) logLines(); else pump();

@@ -224,6 +224,8 @@ public final class Supervisor: Sendable {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var quietSinceExit = 0
         var drained = true
+        var lastReadNs: UInt64 = 0
+        var lastReadWasSmall = false
         while true {
             if drained {
                 let exited = state.withLock { $0.exit != nil }
@@ -256,8 +258,31 @@ public final class Supervisor: Sendable {
             drained = count < buffer.count
             quietSinceExit = 0
             filter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &output)
+            // An app that writes line by line (console.log) would wake this
+            // thread once a line, and pay for the wake-up in each write. When
+            // small reads follow each other closely, a short nap lets lines
+            // gather: the app's writes then find the pipe non-empty and wake
+            // no one. A bulk writer reads big and an app that prints now and
+            // then reads at once: neither naps.
+            let now = Self.monotonicNanoseconds()
+            let small = drained && count < Self.trickleReadBytes
+            if small, lastReadWasSmall, now &- lastReadNs < Self.trickleIntervalNs {
+                usleep(Self.trickleNapMicroseconds)
+            }
+            lastReadNs = now
+            lastReadWasSmall = small
         }
         filter.flush(into: &output)
+    }
+
+    private static let trickleReadBytes = 16 * 1024
+    private static let trickleIntervalNs: UInt64 = 2_000_000
+    private static let trickleNapMicroseconds: UInt32 = 250
+
+    private static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
     }
 
     /// Copies memwatchd's stdin to the pty until either side closes.
