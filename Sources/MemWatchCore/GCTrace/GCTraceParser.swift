@@ -250,55 +250,34 @@ public struct GCTraceParser: Sendable {
     /// `pause=0.4 mutator=24.3 gc=s reduce_memory=0 ... total_size_before=4074344 total_size_after=3212760 ...`
     /// Every figure used must be followed by a space: a value at a cut could be short.
     private func nvpEvent(id: IsolateID, time: Double, _ c: inout ByteCursor) -> GCEvent? {
-        var pause: DecimalFigure?
-        var kind: GCKind?
-        var reduce = false, interleaved = false
-        var before: Int64?, after: Int64?, committedBefore: Int64?, committedAfter: Int64?
+        var figures = NVPFigures()
         tokens: while !c.isAtEnd {
             let keyStart = c.position
             guard c.seekNear(UInt8(ascii: "=")) else { break }
-            let key = UnsafeBufferPointer(start: keyStart, count: c.position - keyStart)
+            let key = NVPKey(UnsafeBufferPointer(start: keyStart, count: c.position - keyStart))
             c.advance()
-            switch NVPKey(key) {
-            case .pause: pause = c.decimal()
-            case .gc: kind = Self.nvpKind(&c)
-            case .reduceMemory: reduce = c.skip(UInt8(ascii: "1"))
-            case .interleaved: interleaved = c.skip(UInt8(ascii: "1"))
-            case .sizeBefore: before = c.integer()
-            case .sizeAfter: after = c.integer()
-            case .memoryBefore: committedBefore = c.integer()
-            case .memoryAfter: committedAfter = c.integer()
+            switch key {
+            case .pause: figures.pause = c.decimal()
+            case .gc: figures.kind = Self.nvpKind(&c)
+            case .reduceMemory: figures.reduce = c.skip(UInt8(ascii: "1"))
+            case .interleaved: figures.interleaved = c.skip(UInt8(ascii: "1"))
+            case .sizeBefore: figures.before = c.integer()
+            case .sizeAfter: figures.after = c.integer()
+            case .memoryBefore: figures.committedBefore = c.integer()
+            case .memoryAfter: figures.committedAfter = c.integer()
             case .reason, .other:
                 // V8 prints the memory sizes right after the object sizes, and
                 // nothing needed after them: stop at the first other key.
-                if after != nil, pause != nil, kind != nil { break tokens }
+                if figures.isComplete { break tokens }
             }
             if c.current != UInt8(ascii: " ") {
                 // A value cut off, or one that is not a number: forget it.
-                switch NVPKey(key) {
-                case .pause: pause = nil
-                case .gc: kind = nil
-                case .sizeBefore: before = nil
-                case .sizeAfter: after = nil
-                case .memoryBefore: committedBefore = nil
-                case .memoryAfter: committedAfter = nil
-                case .reduceMemory, .interleaved, .reason, .other: break
-                }
+                figures.forget(key)
                 guard c.seekNear(UInt8(ascii: " ")) else { break }
             }
             c.advance()
         }
-        guard let pause, let kind, let before, let after else { return nil }
-        let variant: String? = switch (reduce, interleaved) {
-        case (true, true): "reduce, interleaved"
-        case (true, false): "reduce"
-        case (false, true): "interleaved"
-        case (false, false): nil
-        }
-        return GCEvent(id: id, timeMs: time, kind: kind, variant: variant,
-                       usedBefore: before, usedAfter: after,
-                       committedBefore: committedBefore, committedAfter: committedAfter,
-                       pauseMs: pause.value, reason: nil)
+        return figures.event(id: id, timeMs: time)
     }
 
     /// Node 25+ prints the same figures as one JSON object:
@@ -307,11 +286,7 @@ public struct GCTraceParser: Sendable {
     /// A line cut off keeps the figures that were followed by `,` (a value at the cut could be short).
     private mutating func jsonNVPEvent(id: IsolateID, time: Double, _ c: inout ByteCursor) -> GCEvent? {
         guard c.skip("GC: {") else { return nil }
-        var pause: DecimalFigure?
-        var kind: GCKind?
-        var reduce = false, interleaved = false
-        var reason: String?
-        var before: Int64?, after: Int64?, committedBefore: Int64?, committedAfter: Int64?
+        var figures = NVPFigures()
         members: while c.skip(UInt8(ascii: "\"")) {
             let keyStart = c.position
             guard c.seekNear(UInt8(ascii: "\"")) else { break }
@@ -320,19 +295,19 @@ public struct GCTraceParser: Sendable {
             guard c.skip(UInt8(ascii: ":")) else { break }
             let valueStart = c.position
             switch key {
-            case .pause: pause = c.decimal()
-            case .gc: kind = Self.jsonKind(&c)
-            case .reduceMemory: reduce = c.skip("true")
-            case .interleaved: interleaved = c.skip("true")
-            case .sizeBefore: before = c.integer()
-            case .sizeAfter: after = c.integer()
-            case .memoryBefore: committedBefore = c.integer()
-            case .memoryAfter: committedAfter = c.integer()
+            case .pause: figures.pause = c.decimal()
+            case .gc: figures.kind = Self.jsonKind(&c)
+            case .reduceMemory: figures.reduce = c.skip("true")
+            case .interleaved: figures.interleaved = c.skip("true")
+            case .sizeBefore: figures.before = c.integer()
+            case .sizeAfter: figures.after = c.integer()
+            case .memoryBefore: figures.committedBefore = c.integer()
+            case .memoryAfter: figures.committedAfter = c.integer()
             case .reason:
                 if c.skip(UInt8(ascii: "\"")) {
                     let start = c.position
                     if c.seekNear(UInt8(ascii: "\"")) {
-                        reason = internedReason(start, c.position)
+                        figures.reason = internedReason(start, c.position)
                         c.advance()
                     }
                 }
@@ -348,33 +323,14 @@ public struct GCTraceParser: Sendable {
                 while !c.isAtEnd, c.current != UInt8(ascii: ","), c.current != UInt8(ascii: "}") { c.advance() }
                 if c.isAtEnd {
                     // Cut inside this value: forget what was read of it.
-                    switch key {
-                    case .pause: pause = nil
-                    case .gc: kind = nil
-                    case .sizeBefore: before = nil
-                    case .sizeAfter: after = nil
-                    case .memoryBefore: committedBefore = nil
-                    case .memoryAfter: committedAfter = nil
-                    case .reason: reason = nil
-                    case .reduceMemory, .interleaved, .other: break
-                    }
+                    figures.forget(key)
                     break members
                 }
             }
             if c.skip(UInt8(ascii: "}")) { break }
             c.advance()
         }
-        guard let pause, let kind, let before, let after else { return nil }
-        let variant: String? = switch (reduce, interleaved) {
-        case (true, true): "reduce, interleaved"
-        case (true, false): "reduce"
-        case (false, true): "interleaved"
-        case (false, false): nil
-        }
-        return GCEvent(id: id, timeMs: time, kind: kind, variant: variant,
-                       usedBefore: before, usedAfter: after,
-                       committedBefore: committedBefore, committedAfter: committedAfter,
-                       pauseMs: pause.value, reason: reason)
+        return figures.event(id: id, timeMs: time)
     }
 
     /// `"gc":"s"` and the other short names of ``nvpKind(_:)``, quoted.
