@@ -41,6 +41,9 @@
 ///
 /// Between full GCs the scavenge floor also carries promoted garbage; each
 /// floor is corrected by the rate the full GCs revealed (`PromotedGarbage`).
+/// Where full GCs run far apart (V8 14 may wait 20 s), the envelope between
+/// two that rose follows the line joining them, so rules 4 and 5 see the
+/// growth as the steady rise it was rather than as one step.
 ///
 /// Several time scales (bucket widths of 1 s to ~68 min, 64 buckets each)
 /// run side by side, so a fast leak is decided in seconds and one of a few MB
