@@ -58,7 +58,9 @@ import Glibc
     func leakingAppGetsARecordedWholeSnapshot(node: NodeBinary) throws {
         let state = try temporaryDirectory()
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
-        let result = try Self.run(["--", node.path, app], state: state)
+        // 60 s: the trend detector waits for a full GC to confirm the growth,
+        // and on a loaded machine V8 may run none for 20 s and more.
+        let result = try Self.run(["--", node.path, app], state: state, environment: ["APP_SECONDS": "60"])
         #expect(result.status == 0, "stderr: \(result.stderrText)")
         #expect(result.stdoutText.hasPrefix("done "), "app output: \(result.stdoutText)")
         #expect(!result.stdoutText.contains("Scavenge") && !result.stdoutText.contains("Mark-Compact"))

@@ -13,8 +13,9 @@ enum Repository {
     static var traces: String { root + "/Tests/Fixtures/traces" }
 }
 
-/// A node binary to test with: the system's, plus Node 22 and 24 where
-/// `scripts/setup.sh --with-node-versions` put them.
+/// A node binary to test with: the system's, plus every version that
+/// `scripts/setup.sh --with-node-versions` put under `.cache/node` (22 and 24;
+/// `NODE_VERSIONS` chooses others).
 struct NodeBinary: CustomTestStringConvertible, Sendable {
     var label: String
     var path: String
@@ -29,7 +30,10 @@ struct NodeBinary: CustomTestStringConvertible, Sendable {
         return FileManager.default.isExecutableFile(atPath: path) ? NodeBinary(label: "node \(major)", path: path) : nil
     }
 
-    static var available: [NodeBinary] { [system] + ["22", "24"].compactMap(cached) }
+    static var available: [NodeBinary] {
+        let majors = (try? FileManager.default.contentsOfDirectory(atPath: Repository.root + "/.cache/node")) ?? []
+        return [system] + majors.compactMap(Int.init).sorted().map(String.init).compactMap(cached)
+    }
 }
 
 /// The outcome of a finished process.
