@@ -8,6 +8,9 @@ import Glibc
 /// `memwatchd run` end to end: real node apps, real signals, real snapshots, the real event store.
 @Suite struct RunCommandTests {
     /// Leaks ~4 MB/s of small objects while churning garbage; prints `done` and exits 0.
+    /// The churn matters: with little
+    /// of it V8 (Node 24) may scavenge every ~3 s and run no full GC for 40 s,
+    /// which leaves the trend detector nothing to confirm the growth with.
     static let leakingApp = """
         class LeakedRecord { constructor(i) { this.i = i; this.note = 'leak'.repeat(25) + i; } }
         const keep = [];
@@ -15,7 +18,7 @@ import Glibc
         const timer = setInterval(() => {
           for (let i = 0; i < 200; i++) keep.push(new LeakedRecord(i));
           let garbage = 0;
-          for (let i = 0; i < 1000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
+          for (let i = 0; i < 3000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
           if (Date.now() > stop) { clearInterval(timer); console.log('done', keep.length); }
         }, 10);
         """

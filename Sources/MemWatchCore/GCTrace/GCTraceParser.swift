@@ -64,9 +64,10 @@ public struct GCTraceParser: Sendable {
         if c.current &- 48 < 10 {
             guard let stamp = c.decimal(), c.skip(" ms: "), !c.isAtEnd else { return nil }
             let time = stamp.value
-            if c.startsWith("pause=") || c.startsWith("GC: {") {
+            let nameValue = c.startsWith("pause=")
+            if nameValue || c.startsWith("GC: {") {
                 // Nil when cut off before its last figure.
-                let parsed = c.startsWith("pause=") ? nvpEvent(id: id, time: time, &c) : jsonNVPEvent(id: id, time: time, &c)
+                let parsed = nameValue ? nvpEvent(id: id, time: time, &c) : jsonNVPEvent(id: id, time: time, &c)
                 guard let event = parsed else { return nil }
                 return repeats.admit(id, time) ? .gc(event) : .repeatedGC(event)
             }
@@ -92,8 +93,8 @@ public struct GCTraceParser: Sendable {
     /// `Mark-Compact (reduce) 41.1 (65.7) -> 36.6 (70.9) MB, pooled: 0 MB, 6.04 / 0.00 ms  (...) reason; collector reason`
     private mutating func gcEvent(id: IsolateID, time: Double, _ c: inout ByteCursor, shape: inout GCLineShape) -> GCEvent? {
         let nameStart = c.position
-        // V8 14 (Node 26) names incremental full GCs `Incremental Mark-Compact`.
         let shared = c.skip("Shared ")
+        // V8 14 (Node 26) names incremental full GCs `Incremental Mark-Compact`.
         let qualified = c.skip("Incremental ") || shared
         guard let kind = Self.collectorName(&c) else {
             if !Self.isCutInsideName(ByteCursor(nameStart, c.end)) { shape = .notCollection }
