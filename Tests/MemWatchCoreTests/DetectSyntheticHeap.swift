@@ -11,6 +11,8 @@ struct SyntheticHeap {
     var scavengeMs = 100.0
     var fullGCEveryMs = 6000.0
     var fullGCGarbageMB = 40.0
+    /// V8 may stop running full GCs for a long while: none from this time on.
+    var fullGCsStopAtMs = Double.infinity
     var id = IsolateID(pid: 42, isolate: 0xabc)
 
     func events(seconds: Double) -> [GCEvent] {
@@ -25,7 +27,7 @@ struct SyntheticHeap {
             garbage += promotedMBPerSecond * scavengeMs / 1000
             // Survivors vary a little from scavenge to scavenge.
             let survivors = Double((n * 7) % 5) * 0.2
-            let full = t - lastFull >= fullGCEveryMs || garbage >= fullGCGarbageMB
+            let full = t < fullGCsStopAtMs && (t - lastFull >= fullGCEveryMs || garbage >= fullGCGarbageMB)
             let after = full ? liveMB : liveMB + garbage + survivors
             if full {
                 garbage = 0

@@ -37,6 +37,28 @@ struct DetectTrendTests {
         #expect(finding.reason.contains("heap floor grew"))
     }
 
+    @Test func leakIsFoundWhenV8StopsRunningFullGCs() throws {
+        // Full GCs every 4 s until 14 s, then none: they showed little garbage.
+        let heap = SyntheticHeap(live: { 10 + 3 * $0 }, promotedMBPerSecond: 0.1, fullGCEveryMs: 4000,
+                                 fullGCGarbageMB: 1000, fullGCsStopAtMs: 14_000)
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 60))
+        #expect(finding.reason.contains("with no full GC to confirm it"))
+    }
+
+    @Test func garbageHeavyGrowthWithoutFullGCsIsNotALeak() {
+        // The same silence after 14 s, but the full GCs before freed as much
+        // as piles up now: the rising floor may be all garbage.
+        let heap = SyntheticHeap(live: { _ in 40 }, promotedMBPerSecond: 3, fullGCEveryMs: 4000,
+                                 fullGCGarbageMB: 1000, fullGCsStopAtMs: 14_000)
+        #expect(heap.firstLeak(TrendDetector(), seconds: 60) == nil)
+    }
+
+    @Test func cacheFillingWhileV8RunsNoFullGCIsNotALeak() {
+        let heap = SyntheticHeap(live: { 10 + 4 * min($0, 15) }, promotedMBPerSecond: 0.1, fullGCEveryMs: 4000,
+                                 fullGCGarbageMB: 1000, fullGCsStopAtMs: 14_000)
+        #expect(heap.firstLeak(TrendDetector(), seconds: 120) == nil)
+    }
+
     @Test func leakThatStartsLateIsFound() throws {
         let heap = SyntheticHeap(live: { 30 + max(0, $0 - 60) * 1.5 })
         let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 180))

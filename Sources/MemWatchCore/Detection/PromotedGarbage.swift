@@ -18,6 +18,8 @@ struct PromotedGarbage: Sendable, Equatable {
     private(set) var bytesPerSecond: Double?
     private var recentRates: [Double] = []
     static let remembered = 4
+    /// How many full-GC intervals the rate rests on (up to `remembered`).
+    var measuredIntervals: Int { recentRates.count }
     private var lastYoungUsed: Int64?
 
     /// The first GC seen: old space holds no promoted garbage yet when an

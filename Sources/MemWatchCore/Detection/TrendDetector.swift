@@ -13,7 +13,8 @@
 ///    is warm by its clock and only waits for the GCs.
 /// 2. The span is at least `minSpanSeconds` and `minBuckets` buckets long, so
 ///    one batch in flight or a periodic spike cannot fill it.
-/// 3. A full GC confirms the growth: the envelope at the last full GC is
+/// 3. A full GC confirms the growth (or, failing one, the full GCs before:
+///    see `Configuration.maxGarbageShareOfGrowth`): the envelope at the last full GC is
 ///    above the span's start by `minGrowthBytes` and `minGrowthFraction` of
 ///    the heap; the confirmed part (span start to that full GC) lasts at
 ///    least half the minimum span and at least `minConfirmedShare` of the
@@ -62,6 +63,15 @@ public struct TrendDetector: LeakDetector {
         public var minGrowthBytes: Int64 = 4 << 20
         public var minGrowthFraction: Double = 0.10
         public var minConfirmedShare: Double = 1.0 / 3
+        /// Rule 3 without a confirming full GC: the garbage rate measured over
+        /// at least `minGarbageIntervals` earlier full-GC intervals is under
+        /// `maxGarbageShareOfGrowth` of the floor's growth rate, over a span
+        /// `unconfirmedSpanFactor` times the minimum, growing
+        /// `unconfirmedGrowthFactor` times the minimum growth.
+        public var minGarbageIntervals: Int = 2
+        public var maxGarbageShareOfGrowth: Double = 0.1
+        public var unconfirmedSpanFactor: Double = 2
+        public var unconfirmedGrowthFactor: Int64 = 2
         public var minRisingFraction: Double = 0.6
         public var minLateToEarlySlope: Double = 0.5
         /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).
@@ -135,7 +145,9 @@ public struct TrendDetector: LeakDetector {
     private func finding(_ evidence: TrendEvidence, at event: GCEvent) -> LeakFinding {
         var reason = "heap floor grew \(HumanReadable.megabytes(evidence.growth)) "
             + "(\(HumanReadable.megabytes(evidence.startFloor)) → \(HumanReadable.megabytes(evidence.endFloor))) "
-            + "over \(evidence.fullGCs) full GC\(evidence.fullGCs == 1 ? "" : "s") "
+            + (evidence.confirmedByFullGC
+                ? "over \(evidence.fullGCs) full GC\(evidence.fullGCs == 1 ? "" : "s") "
+                : "with no full GC to confirm it, but earlier ones freed next to nothing, ")
             + "in \(HumanReadable.duration(evidence.spanSeconds)) (\(HumanReadable.rate(evidence.slope))), "
             + "rising in \(evidence.risingSteps) of \(evidence.steps) "
             + "\(HumanReadable.duration(evidence.bucketSeconds)) windows and not slowing"

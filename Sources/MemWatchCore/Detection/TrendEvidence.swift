@@ -5,6 +5,8 @@ struct TrendEvidence: Sendable, Equatable {
     var endFloor: Int64
     var growth: Int64 { endFloor - startFloor }
     var fullGCs: Int
+    /// False when earlier full GCs vouched for the floors instead (rule 3).
+    var confirmedByFullGC: Bool
     var spanSeconds: Double
     var bucketSeconds: Double
     var steps: Int
@@ -25,8 +27,9 @@ struct TrendEvidence: Sendable, Equatable {
         guard let first = buckets.firstIndex(where: { $0.timeMs >= fromMs }),
               buckets.count - first >= config.minBuckets,
               nowMs - buckets[first].timeMs >= minSpanMs,
-              let lastFull = buckets.lastIndex(where: { $0.fullGCs > 0 }), lastFull > first
+              let lastFull = buckets.lastIndex(where: { $0.fullGCs > 0 })
         else { return nil }
+        let garbageRate = garbage.measuredIntervals >= config.minGarbageIntervals ? garbage.bytesPerSecond : nil
         let envelope = series.retainedEnvelope(garbage)
 
         var starts: [Int] = [first]
@@ -38,7 +41,8 @@ struct TrendEvidence: Sendable, Equatable {
             spanMs *= 2
         }
         for start in starts.sorted() {
-            if let evidence = assess(buckets, envelope, start: start, lastFull: lastFull, nowMs: nowMs, widthMs: series.widthMs, config) {
+            if let evidence = assess(buckets, envelope, start: start, lastFull: lastFull, garbageRate: garbageRate,
+                                     nowMs: nowMs, widthMs: series.widthMs, config) {
                 return evidence
             }
         }
@@ -46,24 +50,33 @@ struct TrendEvidence: Sendable, Equatable {
     }
 
     private static func assess(
-        _ buckets: [HeapFloorSeries.Bucket], _ envelope: [Int64], start: Int, lastFull: Int,
+        _ buckets: [HeapFloorSeries.Bucket], _ envelope: [Int64], start: Int, lastFull: Int, garbageRate: Double?,
         nowMs: Double, widthMs: Double, _ config: TrendDetector.Configuration
     ) -> TrendEvidence? {
         let end = buckets.count - 1
         let spanMs = nowMs - buckets[start].timeMs
         guard spanMs >= max(config.minSpanSeconds * 1000, Double(config.minBuckets) * widthMs),
-              end - start + 1 >= config.minBuckets,
-              lastFull > start,
-              // Confirmed for at least half the minimum span and a share of this one.
-              buckets[lastFull].timeMs - buckets[start].timeMs
-                >= max(config.minConfirmedShare * spanMs, config.minSpanSeconds * 1000 / 2)
+              end - start + 1 >= config.minBuckets
         else { return nil }
 
-        // Rule 3: growth confirmed by a full GC.
         let base = envelope[start]
-        let confirmed = envelope[lastFull] - base
         let needed = max(config.minGrowthBytes, Int64(config.minGrowthFraction * Double(base)))
-        guard confirmed >= needed else { return nil }
+        let confirmedByFullGC = lastFull > start
+            && buckets[lastFull].timeMs - buckets[start].timeMs
+                >= max(config.minConfirmedShare * spanMs, config.minSpanSeconds * 1000 / 2)
+            && envelope[lastFull] - base >= needed
+        if !confirmedByFullGC {
+            // Or, when V8 runs no full GC for long (Node 24 may wait 40 s while
+            // a leak grows), by the full GCs before: if they showed that next
+            // to none of what reached old space was garbage, a floor that keeps
+            // rising is kept memory too. Asked of a span twice the minimum, so
+            // that slowing growth has time to show (rules 5 and 6).
+            let growth = envelope[end] - base
+            guard let garbageRate, spanMs >= config.unconfirmedSpanFactor * config.minSpanSeconds * 1000,
+                  growth >= config.unconfirmedGrowthFactor * needed,
+                  garbageRate < config.maxGarbageShareOfGrowth * Double(growth) / (spanMs / 1000)
+            else { return nil }
+        }
 
         // Rule 4: steady.
         let steps = end - start
@@ -81,7 +94,7 @@ struct TrendEvidence: Sendable, Equatable {
 
         return TrendEvidence(
             startFloor: base, endFloor: envelope[end],
-            fullGCs: buckets[start...end].reduce(0) { $0 + $1.fullGCs },
+            fullGCs: buckets[start...end].reduce(0) { $0 + $1.fullGCs }, confirmedByFullGC: confirmedByFullGC,
             spanSeconds: spanMs / 1000, bucketSeconds: widthMs / 1000,
             steps: steps, risingSteps: rising, slope: slope)
     }
