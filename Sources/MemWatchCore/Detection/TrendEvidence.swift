@@ -30,6 +30,8 @@ struct TrendEvidence: Sendable, Equatable {
               let lastFull = buckets.lastIndex(where: { $0.fullGCs > 0 })
         else { return nil }
         let garbageRate = garbage.measuredIntervals >= config.minGarbageIntervals ? garbage.bytesPerSecond : nil
+        // Neither a full GC in the span nor a garbage rate to judge without one.
+        guard lastFull > first || garbageRate != nil else { return nil }
         let envelope = series.retainedEnvelope(garbage)
 
         var starts: [Int] = [first]
