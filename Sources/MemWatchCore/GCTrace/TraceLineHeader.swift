@@ -10,24 +10,12 @@ struct TraceLineHeader {
     /// (`0|app  | `, `2024-01-01T00:00:00: `, `Nov 25 12:00:00 host node[123]: `);
     /// leaves `cursor` after the `]`.
     @inline(__always) static func find(_ cursor: inout ByteCursor) -> TraceLineHeader? {
-        var attempts = 0
-        // Most trace lines start with the header: no search needed.
         // A bare `[pid]` may be a syslog tag (`node[123]: [123:0x…] …`, as
         // journalctl prints): a header with an isolate later in the line wins.
         var bare: (header: TraceLineHeader, end: ByteCursor)?
-        if cursor.current == UInt8(ascii: "[") {
-            var c = cursor
-            c.advance()
-            if let header = parse(&c) {
-                if header.hasIsolate {
-                    cursor = c
-                    return header
-                }
-                bare = (header, c)
-            }
-            cursor.advance()
-        }
-        while attempts < 8, cursor.seek(UInt8(ascii: "[")) {
+        var attempts = 0
+        // Most trace lines start with the header: no search for it then.
+        while attempts < 8, cursor.current == UInt8(ascii: "[") || cursor.seek(UInt8(ascii: "[")) {
             cursor.advance()
             var c = cursor
             if let header = parse(&c) {

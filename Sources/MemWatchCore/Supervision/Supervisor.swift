@@ -224,8 +224,8 @@ public final class Supervisor: Sendable {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var quietSinceExit = 0
         var drained = true
-        var lastReadNs: UInt64 = 0
-        var lastReadWasSmall = false
+        /// When the last read was a small one that drained the pipe.
+        var lastSmallRead: ContinuousClock.Instant?
         while true {
             if drained {
                 let exited = state.withLock { $0.exit != nil }
@@ -264,26 +264,22 @@ public final class Supervisor: Sendable {
             // gather: the app's writes then find the pipe non-empty and wake
             // no one. A bulk writer reads big and an app that prints now and
             // then reads at once: neither naps.
-            let now = Self.monotonicNanoseconds()
-            let small = drained && count < Self.trickleReadBytes
-            if small, lastReadWasSmall, now &- lastReadNs < Self.trickleIntervalNs {
+            guard drained, count < Self.trickleReadBytes else {
+                lastSmallRead = nil
+                continue
+            }
+            let now = ContinuousClock.now
+            if let lastSmallRead, lastSmallRead.duration(to: now) < Self.trickleInterval {
                 usleep(Self.trickleNapMicroseconds)
             }
-            lastReadNs = now
-            lastReadWasSmall = small
+            lastSmallRead = now
         }
         filter.flush(into: &output)
     }
 
     private static let trickleReadBytes = 16 * 1024
-    private static let trickleIntervalNs: UInt64 = 2_000_000
+    private static let trickleInterval = Duration.milliseconds(2)
     private static let trickleNapMicroseconds: UInt32 = 250
-
-    private static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
-    }
 
     /// Copies memwatchd's stdin to the pty until either side closes.
     private func startInputPump(into master: Int32) {
