@@ -8,13 +8,14 @@ import Glibc
 /// `memwatchd run` end to end: real node apps, real signals, real snapshots, the real event store.
 @Suite struct RunCommandTests {
     /// Leaks ~4 MB/s of small objects while churning garbage; prints `done` and exits 0.
-    /// The churn matters: with little
+    /// Runs 60 s: the trend detector waits for a full GC (or a 20 s span)
+    /// to confirm the growth. The churn matters: with little
     /// of it V8 (Node 24) may scavenge every ~3 s and run no full GC for 40 s,
     /// which leaves the trend detector nothing to confirm the growth with.
     static let leakingApp = """
         class LeakedRecord { constructor(i) { this.i = i; this.note = 'leak'.repeat(25) + i; } }
         const keep = [];
-        const stop = Date.now() + Number(process.env.APP_SECONDS || 45) * 1000;
+        const stop = Date.now() + Number(process.env.APP_SECONDS || 60) * 1000;
         const timer = setInterval(() => {
           for (let i = 0; i < 200; i++) keep.push(new LeakedRecord(i));
           let garbage = 0;
@@ -61,9 +62,7 @@ import Glibc
     func leakingAppGetsARecordedWholeSnapshot(node: NodeBinary) throws {
         let state = try temporaryDirectory()
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
-        // 60 s: the trend detector waits for a full GC to confirm the growth,
-        // and on a loaded machine V8 may run none for 20 s and more.
-        let result = try Self.run(["--", node.path, app], state: state, environment: ["APP_SECONDS": "60"])
+        let result = try Self.run(["--", node.path, app], state: state)
         #expect(result.status == 0, "stderr: \(result.stderrText)")
         #expect(result.stdoutText.hasPrefix("done "), "app output: \(result.stdoutText)")
         #expect(!result.stdoutText.contains("Scavenge") && !result.stdoutText.contains("Mark-Compact"))
@@ -124,10 +123,7 @@ import Glibc
     @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndLivesOn() throws {
         let state = try temporaryDirectory()
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
-        // 60 s: on a loaded machine V8 may run no full GC for 20 s and more,
-        // and the trend detector waits for one to confirm the growth.
-        let result = try Self.run(["--no-heapsnapshot-signal", "--", "node", app], state: state,
-                                  environment: ["APP_SECONDS": "60"])
+        let result = try Self.run(["--no-heapsnapshot-signal", "--", "node", app], state: state)
         // Killed by SIGUSR2 it would exit 140 and never print `done`.
         #expect(result.status == 0, "stderr: \(result.stderrText)")
         #expect(result.stdoutText.hasPrefix("done "))
@@ -181,10 +177,11 @@ import Glibc
               let exited = 0; cluster.on('exit', () => { if (++exited === 2) process.exit(0); });
             } else {
               console.log(process.env.ROLE + ' ' + process.pid);
-              const keep = []; const stop = Date.now() + 45000;
+              // 60 s and request-like churn, as `leakingApp` (see there why).
+              const keep = []; const stop = Date.now() + 60000;
               const timer = setInterval(() => {
                 if (process.env.ROLE === 'leak') for (let i = 0; i < 200; i++) keep.push({ i, s: 'leak'.repeat(25) + i });
-                let g = 0; for (let i = 0; i < 1000; i++) g += JSON.stringify({ i }).length;
+                let g = 0; for (let i = 0; i < 3000; i++) g += JSON.stringify({ i, url: '/x/' + i }).length;
                 if (Date.now() > stop) { clearInterval(timer); process.exit(0); }
               }, 10);
             }
