@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MemWatchCore"]
+            dependencies: ["MemWatchCore", "CSystemd"]
         ),
     ]
 )

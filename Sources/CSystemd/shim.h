@@ -1,8 +1,9 @@
-// C entry points Swift cannot reach directly: variadic syscall() and the
+// C entry points Swift cannot reach directly: variadic syscall(), pipe2() and the
 // sd-journal / sd-daemon APIs.
 #ifndef MEMWATCHD_CSYSTEMD_SHIM_H
 #define MEMWATCHD_CSYSTEMD_SHIM_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -25,6 +26,15 @@ static inline int memwatch_pidfd_open(pid_t pid) {
 
 static inline int memwatch_pidfd_send_signal(int pidfd, int sig) {
     return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+/// glibc declares pipe2 only under _GNU_SOURCE, which Swift's Glibc module lacks.
+extern int pipe2(int pipefd[2], int flags);
+
+/// A pipe whose ends are close-on-exec from the start: set a moment later, a
+/// process that another thread spawns in that moment would inherit them.
+static inline int memwatch_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
 }
 
 #endif

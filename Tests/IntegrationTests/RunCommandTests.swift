@@ -12,12 +12,19 @@ import Glibc
     /// to confirm the growth. The churn matters: with little
     /// of it V8 (Node 24) may scavenge every ~3 s and run no full GC for 40 s,
     /// which leaves the trend detector nothing to confirm the growth with.
+    /// With `LEAK_UNTIL_SNAPSHOTS=N` it stops leaking once N heap snapshots are
+    /// in `SNAPSHOT_DIR`, so a long run stays small.
     static let leakingApp = """
+        const fs = require('fs');
         class LeakedRecord { constructor(i) { this.i = i; this.note = 'leak'.repeat(25) + i; } }
         const keep = [];
         const stop = Date.now() + Number(process.env.APP_SECONDS || 60) * 1000;
+        const snapshotsWanted = Number(process.env.LEAK_UNTIL_SNAPSHOTS || Infinity);
+        const snapshotsTaken = () => fs.readdirSync(process.env.SNAPSHOT_DIR).filter(f => f.endsWith('.heapsnapshot')).length;
+        let leaking = true, ticks = 0;
         const timer = setInterval(() => {
-          for (let i = 0; i < 200; i++) keep.push(new LeakedRecord(i));
+          if (++ticks % 100 === 0 && leaking && snapshotsWanted < Infinity) leaking = snapshotsTaken() < snapshotsWanted;
+          if (leaking) for (let i = 0; i < 200; i++) keep.push(new LeakedRecord(i));
           let garbage = 0;
           for (let i = 0; i < 3000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
           if (Date.now() > stop) { clearInterval(timer); console.log('done', keep.length); }
@@ -85,11 +92,12 @@ import Glibc
         let state = try temporaryDirectory()
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         // The comparison runs at the lowest CPU priority, so on a busy machine it
-        // takes as long as it takes: the app leaks until the record shows it.
+        // takes as long as it takes: the app runs until the record shows it,
+        // leaking only until the second snapshot so its heap stays small.
         let memwatchd = try RunningProcess(
             Repository.binary,
             ["run", "--state-dir", state, "--snapshot-cooldown", "4", "--max-snapshots-per-process", "2", "--", "node", app],
-            environment: ["APP_SECONDS": "600"])
+            environment: ["APP_SECONDS": "600", "LEAK_UNTIL_SNAPSHOTS": "2", "SNAPSHOT_DIR": state + "/snapshots"])
         var growers: String?
         for _ in 0..<240 where growers == nil {
             sleep(1)
@@ -170,7 +178,7 @@ import Glibc
 
     @Test func clusterWorkerThatLeaksIsTheOnlyOneSnapshotted() throws {
         let state = try temporaryDirectory()
-        let app = try writeScript("""
+        _ = try writeScript("""
             const cluster = require('cluster');
             if (cluster.isPrimary) {
               cluster.fork({ ROLE: 'leak' }); cluster.fork({ ROLE: 'steady' });

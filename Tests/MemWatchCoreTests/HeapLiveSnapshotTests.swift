@@ -43,12 +43,11 @@ enum SessionLeakSnapshots {
         guard let dir = (try? TemporaryFiles.directory("memwatch-heap-live")).map(URL.init(fileURLWithPath:)) else { return nil }
         let scriptURL = dir.appendingPathComponent("leak.js")
         try? script.write(to: scriptURL, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = node
-        process.arguments = [scriptURL.path, dir.path, String(batch)]
-        guard (try? process.run()) != nil else { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? dir : nil
+        // Not Foundation's `Process`: its inheritable pipes leak into children other tests start.
+        guard let child = try? ChildProcess(
+            argv: [node.path, scriptURL.path, dir.path, String(batch)],
+            environment: ProcessInfo.processInfo.environment, output: .pipe) else { return nil }
+        return child.waitForExit() == .exited(code: 0) ? dir : nil
     }()
 
     static func path(_ name: String) throws -> String {

@@ -58,10 +58,7 @@ public final class ChildProcess: Sendable {
         switch output {
         case .pipe:
             var fds: [Int32] = [-1, -1]
-            // pipe2 is hidden behind _GNU_SOURCE; set close-on-exec right after.
-            guard pipe(&fds) == 0 else { throw .system("pipe", errno) }
-            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            guard memwatch_pipe_cloexec(&fds) == 0 else { throw .system("pipe", errno) }
             // The default 64 KB pipe stays: larger ones measured slower
             // (the bytes fall out of cache between the write and the read).
             readEnd = fds[0]
@@ -142,11 +139,4 @@ public final class ChildProcess: Sendable {
         close(pidfd)
         close(outputFD)
     }
-}
-
-/// Calls `body` with a NULL-terminated array of C strings.
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
-    return body(pointers)
 }
