@@ -66,6 +66,19 @@ struct DetectTrendTests {
         #expect(finding.atMs < 100_000)
     }
 
+    @Test func leakInStepsIsFound() throws {
+        // 6 MB kept at once every 5 s (a leak per scheduled job, not per request):
+        // the floor is flat in four of five 1 s windows.
+        // V8 ran a full GC every ~20 s on such an app.
+        let heap = SyntheticHeap(
+            live: { 20 + 6 * ($0 / 5).rounded(.down) }, promotedMBPerSecond: 0.2, scavengeMs: 250,
+            fullGCEveryMs: 20_000, fullGCGarbageMB: 1000)
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 120))
+        #expect(finding.atMs < 60_000)
+        let rate = try #require(finding.growthBytesPerSecond)
+        #expect(abs(rate - Double(mb(1.2))) < Double(mb(0.4)))
+    }
+
     @Test func leakOfAMegabyteAMinuteIsSeenOverAnHour() throws {
         // 100 MB heap, a scavenge every 2 s, a full GC every 2 min.
         let heap = SyntheticHeap(
@@ -124,6 +137,28 @@ struct DetectTrendTests {
         // Bounded live set, lots of garbage promoted between full GCs.
         let heap = SyntheticHeap(live: { 40 + 5 * sin($0) }, promotedMBPerSecond: 8, fullGCEveryMs: 9000, fullGCGarbageMB: 70)
         #expect(heap.firstLeak(TrendDetector(), seconds: 180) == nil)
+    }
+
+    @Test func batchSlowerToBuildThanTheMinimumSpanIsNotALeak() {
+        // Every 30 s a batch gathers 60 MB over 16 s, then drops it: after the
+        // first drop, the next build-up is no longer taken for a leak.
+        let heap = SyntheticHeap(live: { t in
+            let phase = t.truncatingRemainder(dividingBy: 30)
+            return 20 + (phase < 16 ? 60 * phase / 16 : 0)
+        })
+        #expect(heap.firstLeak(TrendDetector(), seconds: 240) == nil)
+    }
+
+    @Test func leakUnderABatchCycleIsFoundOnceItOutlastsTheCycle() throws {
+        // The same batch over a leak of 1 MB/s.
+        let heap = SyntheticHeap(live: { t in
+            let phase = t.truncatingRemainder(dividingBy: 30)
+            return 20 + t + (phase < 16 ? 60 * phase / 16 : 0)
+        })
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 240))
+        #expect(finding.atMs > 60_000, "not before the cycle was outlasted: \(finding.reason)")
+        let rate = try #require(finding.growthBytesPerSecond)
+        #expect(abs(rate - Double(mb(1))) < Double(mb(0.3)))
     }
 
     @Test func batchJobsBuildingAndDroppingWorkingSetsAreNotALeak() {

@@ -39,6 +39,12 @@
 ///    logarithmic growth 1, converging growth less. The bound √2 asks for
 ///    growth at least as fast as √t. Short spans cannot make this test: a
 ///    logarithm looks straight over any short span.
+/// 7. It outlasts the app's own build-and-drop cycle: once a full GC has
+///    shown the live heap fall by a leak's worth (a batch's rows, a cache
+///    reset), the span must be `workingSetCycleFactor` times the longest
+///    time the app took to get there (`WorkingSetCycles`). A batch that
+///    gathers for longer than the minimum span rises like a leak until its
+///    drop; a leak keeps rising past it.
 ///
 /// Between full GCs the scavenge floor also carries promoted garbage; each
 /// floor is corrected by the rate the full GCs revealed (`PromotedGarbage`).
@@ -76,17 +82,25 @@ public struct TrendDetector: LeakDetector {
         public var minLateToEarlySlope: Double = 0.5
         /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).
         public var minHalfLifeGrowthRatio: Double = 2.0.squareRoot()
+        public var workingSetCycleFactor: Double = 2
         /// Bucket widths of the time scales, finest first.
         public var scaleSeconds: [Double] = [1, 8, 64, 512, 4096]
         public var bucketsPerScale: Int = 64
 
         public init() {}
+
+        /// The growth that counts from a heap of `heap` bytes: above the
+        /// post-scavenge noise and a share of the heap (rules 3 and 7).
+        func leakWorth(from heap: Int64) -> Int64 {
+            max(minGrowthBytes, Int64(minGrowthFraction * Double(heap)))
+        }
     }
 
     public let heapLimit: Int64?
     public let configuration: Configuration
     private var scales: [HeapFloorSeries]
     private var garbage = PromotedGarbage()
+    private var cycles = WorkingSetCycles()
     private var gcCount = 0
     /// When warm-up ended: spans start no earlier.
     private var analysisFromMs: Double?
@@ -105,6 +119,7 @@ public struct TrendDetector: LeakDetector {
         guard event.timeMs.isFinite, abs(event.timeMs) < 1e15 else { return .noLeak }
         gcCount += 1
         garbage.observe(event)
+        cycles.observe(event, leakWorth: configuration.leakWorth)
         let sinceFull = garbage.since(event.timeMs)
         var opened: UInt64 = 0  // bit i: scale i opened a bucket
         for i in scales.indices where scales[i].add(
@@ -115,11 +130,14 @@ public struct TrendDetector: LeakDetector {
             analysisFromMs = event.timeMs
         }
         guard let analysisFromMs else { return .noLeak }
+        // Rule 7: spans outlast the app's working-set cycle.
+        var rules = configuration
+        rules.minSpanSeconds = max(rules.minSpanSeconds, rules.workingSetCycleFactor * cycles.longestMs / 1000)
         for i in scales.indices {
             // A verdict can only change when a bucket opens or a full GC confirms.
             guard opened & (1 << UInt64(i)) != 0 || event.kind.isFull,
                   let evidence = TrendEvidence.assess(
-                      scales[i], nowMs: event.timeMs, fromMs: analysisFromMs, garbage: garbage, configuration),
+                      scales[i], nowMs: event.timeMs, fromMs: analysisFromMs, garbage: garbage, rules),
                   !isConverging(nowMs: event.timeMs)
             else { continue }
             return .leak(finding(evidence, at: event))

@@ -62,7 +62,7 @@ struct TrendEvidence: Sendable, Equatable {
         else { return nil }
 
         let base = envelope[start]
-        let needed = max(config.minGrowthBytes, Int64(config.minGrowthFraction * Double(base)))
+        let needed = config.leakWorth(from: base)
         let confirmedByFullGC = lastFull > start
             && buckets[lastFull].timeMs - buckets[start].timeMs
                 >= max(config.minConfirmedShare * spanMs, config.minSpanSeconds * 1000 / 2)
