@@ -161,6 +161,17 @@ struct DetectTrendTests {
         #expect(abs(rate - Double(mb(1))) < Double(mb(0.3)))
     }
 
+    @Test func oneCacheResetLateInLifeDoesNotHoldBackALaterLeak() throws {
+        // A cache filled in 10 s, reset after 10 min; a 1 MB/s leak from 11 min on.
+        let heap = SyntheticHeap(live: { t in
+            t < 600 ? 20 + 30 * min(t, 10) / 10 : 20 + max(0, t - 660)
+        })
+        let finding = try #require(heap.firstLeak(TrendDetector(), seconds: 1800))
+        // The reset counts as a 5 min cycle at most: a 10 min span, not 20.
+        #expect(finding.atMs > 660_000)
+        #expect(finding.atMs < 1_300_000, "\(finding.reason)")
+    }
+
     @Test func batchJobsBuildingAndDroppingWorkingSetsAreNotALeak() {
         // Every 12 s a batch builds 90 MB over 4 s, then drops it.
         let heap = SyntheticHeap(live: { t in

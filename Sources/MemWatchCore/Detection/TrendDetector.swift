@@ -42,9 +42,10 @@
 /// 7. It outlasts the app's own build-and-drop cycle: once a full GC has
 ///    shown the live heap fall by a leak's worth (a batch's rows, a cache
 ///    reset), the span must be `workingSetCycleFactor` times the longest
-///    time the app took to get there (`WorkingSetCycles`). A batch that
-///    gathers for longer than the minimum span rises like a leak until its
-///    drop; a leak keeps rising past it.
+///    time the app took to get there (`WorkingSetCycles`), up to
+///    `maxWorkingSetCycleSeconds`. A batch that gathers for longer than the
+///    minimum span rises like a leak until its drop; a leak keeps rising
+///    past it.
 ///
 /// Between full GCs the scavenge floor also carries promoted garbage; each
 /// floor is corrected by the rate the full GCs revealed (`PromotedGarbage`).
@@ -83,6 +84,9 @@ public struct TrendDetector: LeakDetector {
         /// 2^α for growth like t^α: √2 sits between logarithmic (1) and linear (2).
         public var minHalfLifeGrowthRatio: Double = 2.0.squareRoot()
         public var workingSetCycleFactor: Double = 2
+        /// A cycle counts up to this long: one reset an hour into the
+        /// process's life must not make every later leak wait two hours.
+        public var maxWorkingSetCycleSeconds: Double = 300
         /// Bucket widths of the time scales, finest first.
         public var scaleSeconds: [Double] = [1, 8, 64, 512, 4096]
         public var bucketsPerScale: Int = 64
@@ -132,7 +136,8 @@ public struct TrendDetector: LeakDetector {
         guard let analysisFromMs else { return .noLeak }
         // Rule 7: spans outlast the app's working-set cycle.
         var rules = configuration
-        rules.minSpanSeconds = max(rules.minSpanSeconds, rules.workingSetCycleFactor * cycles.longestMs / 1000)
+        let cycleSeconds = min(cycles.longestMs / 1000, rules.maxWorkingSetCycleSeconds)
+        rules.minSpanSeconds = max(rules.minSpanSeconds, rules.workingSetCycleFactor * cycleSeconds)
         for i in scales.indices {
             // A verdict can only change when a bucket opens or a full GC confirms.
             guard opened & (1 << UInt64(i)) != 0 || event.kind.isFull,
