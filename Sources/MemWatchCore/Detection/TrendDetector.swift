@@ -123,7 +123,7 @@ public struct TrendDetector: LeakDetector {
         guard event.timeMs.isFinite, abs(event.timeMs) < 1e15 else { return .noLeak }
         gcCount += 1
         garbage.observe(event)
-        cycles.observe(event, leakWorth: configuration.leakWorth)
+        cycles.observe(event) { configuration.leakWorth(from: $0) }
         let sinceFull = garbage.since(event.timeMs)
         var opened: UInt64 = 0  // bit i: scale i opened a bucket
         for i in scales.indices where scales[i].add(
@@ -133,13 +133,13 @@ public struct TrendDetector: LeakDetector {
         if analysisFromMs == nil, event.timeMs >= configuration.warmupSeconds * 1000, gcCount >= configuration.warmupGCs {
             analysisFromMs = event.timeMs
         }
-        guard let analysisFromMs else { return .noLeak }
+        // A verdict can only change when a bucket opens or a full GC confirms.
+        guard let analysisFromMs, opened != 0 || event.kind.isFull else { return .noLeak }
         // Rule 7: spans outlast the app's working-set cycle.
         var rules = configuration
         let cycleSeconds = min(cycles.longestMs / 1000, rules.maxWorkingSetCycleSeconds)
         rules.minSpanSeconds = max(rules.minSpanSeconds, rules.workingSetCycleFactor * cycleSeconds)
         for i in scales.indices {
-            // A verdict can only change when a bucket opens or a full GC confirms.
             guard opened & (1 << UInt64(i)) != 0 || event.kind.isFull,
                   let evidence = TrendEvidence.assess(
                       scales[i], nowMs: event.timeMs, fromMs: analysisFromMs, garbage: garbage, rules),
