@@ -146,15 +146,7 @@ final class RunningProcess: Sendable {
     /// The shell-style status once the process has exited (reaping it), else nil.
     private func reap(blocking: Bool = false) -> Int32? {
         status.withLock { (status: inout Int32?) -> Int32? in
-            guard status == nil else { return status }
-            var info = siginfo_t()
-            // P_PIDFD (3): this child only.
-            while waitid(idtype_t(rawValue: 3), id_t(pidfd), &info, WEXITED | (blocking ? 0 : WNOHANG)) != 0 {
-                guard errno == EINTR else { return nil }
-            }
-            guard info._sifields._sigchld.si_pid != 0 else { return nil }
-            let code = info._sifields._sigchld.si_status
-            status = (info.si_code == CLD_EXITED ? ChildExit.exited(code: code) : .killed(signal: code)).shellStatus
+            if status == nil { status = ChildExit.reap(pidfd: pidfd, blocking: blocking)?.shellStatus }
             return status
         }
     }

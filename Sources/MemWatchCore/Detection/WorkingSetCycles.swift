@@ -6,8 +6,8 @@
 /// a leak until it is dropped; once the app has shown such a drop, a rise
 /// must outlast its cycle before it counts (`TrendDetector` rule 7).
 struct WorkingSetCycles: Sendable, Equatable {
-    private var firstMs: Double?
-    private var lastDropMs: Double?
+    /// When the current cycle began: the last drop, or the isolate's first GC.
+    private var cycleStartMs: Double?
     /// The highest live heap a full GC left since the last drop.
     private var peakUsed: Int64?
     /// The longest cycle seen, ms; 0 while the live heap has never fallen.
@@ -15,14 +15,15 @@ struct WorkingSetCycles: Sendable, Equatable {
 
     /// `leakWorth` gives the fall, from a live heap of the given size, that counts as a drop.
     mutating func observe(_ event: GCEvent, leakWorth: (_ from: Int64) -> Int64) {
-        if firstMs == nil { firstMs = event.timeMs }
+        let start = cycleStartMs ?? event.timeMs
+        cycleStartMs = start
         guard event.kind.isFull else { return }
         guard let peak = peakUsed, peak - event.usedAfter >= leakWorth(peak) else {
             peakUsed = max(peakUsed ?? event.usedAfter, event.usedAfter)
             return
         }
-        longestMs = max(longestMs, event.timeMs - (lastDropMs ?? firstMs ?? event.timeMs))
-        lastDropMs = event.timeMs
+        longestMs = max(longestMs, event.timeMs - start)
+        cycleStartMs = event.timeMs
         peakUsed = event.usedAfter
     }
 }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// How a child process ended.
 public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
     case exited(code: Int32)
@@ -17,5 +19,21 @@ public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
         case .exited(let code): "exited with status \(code)"
         case .killed(let signal): "killed by signal \(signal)"
         }
+    }
+}
+
+extension ChildExit {
+    /// Reaps the child behind `pidfd` (a pidfd, so never another child). Nil
+    /// while it still runs (when not `blocking`), or when it was reaped
+    /// elsewhere and its status is lost.
+    public static func reap(pidfd: Int32, blocking: Bool) -> ChildExit? {
+        var info = siginfo_t()
+        // P_PIDFD (3): wait on exactly this child.
+        while waitid(idtype_t(rawValue: 3), id_t(pidfd), &info, WEXITED | (blocking ? 0 : WNOHANG)) != 0 {
+            guard errno == EINTR else { return nil }
+        }
+        guard info._sifields._sigchld.si_pid != 0 else { return nil }
+        let code = info._sifields._sigchld.si_status
+        return info.si_code == CLD_EXITED ? .exited(code: code) : .killed(signal: code)
     }
 }

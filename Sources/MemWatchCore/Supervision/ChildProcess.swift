@@ -107,16 +107,8 @@ public final class ChildProcess: Sendable {
     /// Blocks the calling thread until the child exits, then reaps it.
     /// Call once, from a thread that may block.
     public func waitForExit() -> ChildExit {
-        var info = siginfo_t()
-        while true {
-            // P_PIDFD (3): wait on exactly this child, never on any other.
-            if waitid(idtype_t(rawValue: 3), id_t(pidfd), &info, WEXITED) == 0 { break }
-            if errno == EINTR { continue }
-            // Reaped elsewhere (a stray waitpid(-1)): the status is lost.
-            return .exited(code: 255)
-        }
-        let code = info._sifields._sigchld.si_status
-        return info.si_code == CLD_EXITED ? .exited(code: code) : .killed(signal: code)
+        // Nil only when a stray waitpid(-1) reaped it elsewhere: the status is lost.
+        ChildExit.reap(pidfd: pidfd, blocking: true) ?? .exited(code: 255)
     }
 
     /// Signals the child itself, through its pidfd. False when it is gone.
