@@ -39,13 +39,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "MemWatchCoreTests",
-            dependencies: ["MemWatchCore"]
+            dependencies: ["MemWatchCore", "TestSupport"]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MemWatchCore", "CSystemd"]
+            dependencies: ["MemWatchCore", "CSystemd", "TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `memwatchd heap ...` binary against snapshots a real node process wrote.
 enum HeapCLI {
@@ -91,7 +92,7 @@ struct HeapCommandTests {
 
     @Test func truncatedAndForeignFilesFailWithAReason() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: HeapCLI.snapshot("a")))
-        let dir = FileManager.default.temporaryDirectory
+        let dir = URL(fileURLWithPath: TestRunDirectory.path)
         let truncated = dir.appendingPathComponent("memwatch-cli-truncated-\(UUID().uuidString).heapsnapshot")
         let foreign = dir.appendingPathComponent("memwatch-cli-foreign-\(UUID().uuidString).heapsnapshot")
         try data.prefix(data.count / 2).write(to: truncated)

@@ -68,6 +68,7 @@ import Glibc
     @Test(.serialized, arguments: NodeBinary.available)
     func leakingAppGetsARecordedWholeSnapshot(node: NodeBinary) throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         let result = try Self.run(["--", node.path, app], state: state)
         #expect(result.status == 0, "stderr: \(result.stderrText)")
@@ -90,6 +91,7 @@ import Glibc
 
     @Test func followUpSnapshotsNameWhatGrewInTheLeakRecord() throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         // The comparison runs at the lowest CPU priority, so on a busy machine it
         // takes as long as it takes: the app runs until the record shows it,
@@ -118,6 +120,7 @@ import Glibc
     @Test(.serialized, arguments: NodeBinary.available)
     func steadyAppRaisesNoLeak(node: NodeBinary) throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         let app = try writeScript(Self.steadyApp, named: "steady.js", in: state)
         let result = try Self.run(["--", node.path, app], state: state)
         #expect(result.status == 0, "stderr: \(result.stderrText)")
@@ -130,6 +133,7 @@ import Glibc
 
     @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndLivesOn() throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         let result = try Self.run(["--no-heapsnapshot-signal", "--", "node", app], state: state)
         // Killed by SIGUSR2 it would exit 140 and never print `done`.
@@ -144,6 +148,7 @@ import Glibc
 
     @Test func exitStatusAndDeathBySignalPassThrough() throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         #expect(try Self.run(["--", "node", "-e", "process.exit(3)"], state: state).status == 3)
         #expect(try Self.run(["--", "node", "-e", "process.kill(process.pid, 'SIGKILL')"], state: state).status == 137)
         let missing = try Self.run(["--", "/nonexistent/command"], state: state)
@@ -153,6 +158,7 @@ import Glibc
 
     @Test func sigtermToMemwatchdStopsTheAppAndLeavesNoProcessBehind() throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         // The app ignores SIGTERM, so only the grace period's SIGKILL ends it.
         let app = try writeScript("""
             process.on('SIGTERM', () => console.log('got SIGTERM'));
@@ -178,6 +184,7 @@ import Glibc
 
     @Test func clusterWorkerThatLeaksIsTheOnlyOneSnapshotted() throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         _ = try writeScript("""
             const cluster = require('cluster');
             if (cluster.isPrimary) {
@@ -216,6 +223,7 @@ import Glibc
 
     @Test func leakInAWorkerThreadIsMarkedAndTheWorkerWritesItsOwnHeap() throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         let app = try writeScript("""
             const { Worker, isMainThread } = require('worker_threads');
             if (isMainThread) {
@@ -253,6 +261,7 @@ import Glibc
     @Test(.serialized, arguments: NodeBinary.available)
     func leakIntoASmallHeapLimitLeavesAWholeSnapshotBeforeOOM(node: NodeBinary) throws {
         let state = try temporaryDirectory()
+        defer { removeTemporaryDirectory(state) }
         // ~10 MB/s into a 96 MB old space: dead of OOM within ~15 s.
         let app = try writeScript("""
             const keep = [];

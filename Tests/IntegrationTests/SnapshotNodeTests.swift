@@ -2,6 +2,7 @@ import Foundation
 import MemWatchCore
 import Synchronization
 import Testing
+import TestSupport
 
 /// Real node, real SIGUSR2, real inotify, real SQLite, the built binary.
 @Suite struct SnapshotNodeTests {
@@ -368,12 +369,12 @@ struct SnapshotTestState {
     var store: String { StateDirectory(path: path).eventStorePath }
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-snap-\(UUID())").path
+        path = TestRunDirectory.path + "/memwatchd-snap-\(UUID())"
         try StateDirectory(path: path).create()
         try StateDirectory.prepareSnapshotDirectory(StateDirectory(path: path).snapshotsPath)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() { TestRunDirectory.remove(path) }
 
     func reporter(_ alerts: any AlertSink = CollectedAlerts()) throws -> EventReporter {
         EventReporter(store: try EventStore(path: store), alerts: alerts)

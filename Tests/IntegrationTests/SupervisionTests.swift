@@ -62,7 +62,7 @@ import Testing
     @Test(arguments: NodeBinary.available)
     func outputIsTheAppsByteForByteWithoutGCLines(node: NodeBinary) throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let app = try writeScript(Self.fidelityApp, named: "app.js", in: dir)
         let run = try Self.run([node.path, app, dir + "/expected"], state: dir + "/state")
         #expect(run.status == 0, "stderr: \(run.stderrText)")
@@ -80,7 +80,7 @@ import Testing
 
     @Test func keepGCTraceForwardsTraceLinesToo() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let run = try Self.run(
             ["node", "-e", "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log('end')"],
             state: dir, options: ["--keep-gc-trace"])
@@ -92,7 +92,7 @@ import Testing
 
     @Test func exitStatusPassesThrough() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         #expect(try Self.run(["node", "-e", "process.exit(3)"], state: dir).status == 3)
         #expect(try Self.run(["node", "-e", "process.kill(process.pid, 'SIGKILL')"], state: dir).status == 137)
         #expect(try Self.run(["sh", "-c", "exit 0"], state: dir).status == 0)
@@ -102,7 +102,7 @@ import Testing
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGUSR1])
     func signalsToMemwatchdReachTheApp(signal: Int32) throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let name = [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1"][signal]!
         let app = """
             process.on('\(name)', () => { console.log('got \(name)'); process.exit(0); });
@@ -119,7 +119,7 @@ import Testing
 
     @Test func stopWithGraceLeavesNoProcessBehind() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         // Ignores SIGTERM and has a child in its process group: both must go.
         let app = """
             process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
@@ -143,7 +143,7 @@ import Testing
 
     @Test func wrapperRouteGetsTheTraceThroughThePreload() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let app = try writeScript(
             "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log('wrapped ' + process.pid);", named: "app.js", in: dir)
         // `--trace-gc` cannot go through NODE_OPTIONS: trace lines of node's
@@ -159,7 +159,7 @@ import Testing
 
     @Test func clusterPrimaryAndTwoWorkersAreAllTraced() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let app = try writeScript("""
             const cluster = require('cluster');
             if (cluster.isPrimary) {
@@ -183,7 +183,7 @@ import Testing
 
     @Test func preloadReportsTheHeapLimit() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let run = try Self.run(["node", "--max-old-space-size=64", "-e", "console.log(process.pid)"], state: dir)
         let pid = try #require(Int32(run.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
         let report = try #require(ProcessReport.read(pid: pid, in: dir + "/procs"))
@@ -196,7 +196,7 @@ import Testing
 
     @Test func workerThreadsReportToo() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let app = "const {Worker}=require('worker_threads'); new Worker('1', {eval: true}).on('exit', () => console.log('done'));"
         let run = try Self.run(["node", "-e", app], state: dir)
         #expect(run.stdoutText == "done\n")
@@ -206,7 +206,7 @@ import Testing
 
     @Test func workerThreadWritesItsOwnHeapSnapshotWhenAsked() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let stop = dir + "/stop"
         let worker = "class WorkerOnlyMarker { constructor(i) { this.i = i; } }"
             + " globalThis.keep = Array.from({ length: 5000 }, (_, i) => new WorkerOnlyMarker(i));"
@@ -250,7 +250,7 @@ import Testing
     /// pty of its own and sees a TTY.
     @Test func appSeesATerminalWhenMemwatchdHasOne() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let app = try writeScript(
             "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log(`isTTY=${process.stdout.isTTY} cols=${process.stdout.columns}`);",
             named: "tty.js", in: dir)
@@ -266,7 +266,7 @@ import Testing
     /// group, which must own the terminal or reading stdin would stop it.
     @Test func appReadsTheTerminalInPipeMode() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let app = try writeScript(Self.readsOneLine, named: "read.js", in: dir)
         let run = try runInTerminal(Self.runCommandLine(["node", app], state: dir) + " | cat", typing: "hello\n")
         #expect(run.stdoutText.contains("read:hello tty=true"))
@@ -276,7 +276,7 @@ import Testing
     /// into the app's pty.
     @Test func appReadsItsPty() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let app = try writeScript(Self.readsOneLine, named: "read.js", in: dir)
         let run = try runInTerminal(Self.runCommandLine(["node", app], state: dir), typing: "hello\n")
         #expect(run.stdoutText.contains("read:hello tty=true\r\n"))
@@ -285,7 +285,7 @@ import Testing
 
     @Test func pipeModeWhenStdoutIsNotATerminal() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let run = try Self.run(["node", "-e", "console.log(`isTTY=${!!process.stdout.isTTY}`)"], state: dir)
         #expect(run.stdoutText == "isTTY=false\n")
     }
@@ -293,7 +293,7 @@ import Testing
     /// Piped stdin reaches the app whole.
     @Test func pipedStdinReachesTheApp() throws {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { removeTemporaryDirectory(dir) }
         let input = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let app = "const c=[];process.stdin.on('data',d=>c.push(d)).on('end',()=>{const b=Buffer.concat(c);console.log(b.length+' '+require('crypto').createHash('sha256').update(b).digest('hex'))});"
         let result = try RunningProcess(

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,11 +52,15 @@ func shellQuoted(_ text: String) -> String {
     "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
 }
 
-/// A fresh directory under the system temp dir.
+/// A fresh directory for one test; the test removes it when done
+/// (`removeTemporaryDirectory`).
 func temporaryDirectory(_ label: String = "memwatchd-test") throws -> String {
-    let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    try TestRunDirectory.makeDirectory(label)
+}
+
+/// Removes a directory from `temporaryDirectory`, with what is in it.
+func removeTemporaryDirectory(_ path: String) {
+    TestRunDirectory.remove(path)
 }
 
 /// Writes `source` into `directory` as `name` and returns its path.

@@ -1,18 +1,17 @@
 import Foundation
+import TestSupport
 
-/// Fresh files and directories under the system temp dir, for tests that
+/// Fresh files and directories in this test run's folder, for tests that
 /// need real ones (file descriptors, SQLite, fixture trees).
 enum TemporaryFiles {
     /// A new, empty directory named `label-<uuid>`.
     static func directory(_ label: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TestRunDirectory.makeDirectory(label)
     }
 
     /// A new file named `label-<uuid><suffix>` holding `data`.
     static func file(_ data: Data, label: String, suffix: String = "") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)\(suffix)")
+        let url = URL(fileURLWithPath: TestRunDirectory.path + "/\(label)-\(UUID().uuidString)\(suffix)")
         try data.write(to: url)
         return url
     }
