@@ -20,11 +20,12 @@ import Glibc
         const keep = [];
         const stop = Date.now() + Number(process.env.APP_SECONDS || 60) * 1000;
         const snapshotsWanted = Number(process.env.LEAK_UNTIL_SNAPSHOTS || Infinity);
+        const leakedPerTick = Number(process.env.LEAKED_PER_TICK || 200);  // 200: about 5 MB/s
         const snapshotsTaken = () => fs.readdirSync(process.env.SNAPSHOT_DIR).filter(f => f.endsWith('.heapsnapshot')).length;
         let leaking = true, ticks = 0;
         const timer = setInterval(() => {
           if (++ticks % 100 === 0 && leaking && snapshotsWanted < Infinity) leaking = snapshotsTaken() < snapshotsWanted;
-          if (leaking) for (let i = 0; i < 200; i++) keep.push(new LeakedRecord(i));
+          if (leaking) for (let i = 0; i < leakedPerTick; i++) keep.push(new LeakedRecord(i));
           let garbage = 0;
           for (let i = 0; i < 3000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
           if (Date.now() > stop) { clearInterval(timer); console.log('done', keep.length); }
@@ -95,13 +96,15 @@ import Glibc
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         // The comparison runs at the lowest CPU priority, so on a busy machine it
         // takes as long as it takes: the app runs until the record shows it,
-        // leaking only until the second snapshot so its heap stays small.
+        // leaking slowly (about 1.5 MB/s) and only until the second snapshot,
+        // so that the snapshots stay small and their comparison quick.
         let memwatchd = try RunningProcess(
             Repository.binary,
             ["run", "--state-dir", state, "--snapshot-cooldown", "4", "--max-snapshots-per-process", "2", "--", "node", app],
-            environment: ["APP_SECONDS": "600", "LEAK_UNTIL_SNAPSHOTS": "2", "SNAPSHOT_DIR": state + "/snapshots"])
+            environment: ["APP_SECONDS": "600", "LEAK_UNTIL_SNAPSHOTS": "2", "SNAPSHOT_DIR": state + "/snapshots",
+                          "LEAKED_PER_TICK": "60"])
         var growers: String?
-        for _ in 0..<240 where growers == nil {
+        for _ in 0..<420 where growers == nil {
             sleep(1)
             let leak = Self.events(try recordedEvents(stateDirectory: state), type: "leak").first
             growers = (leak?["details"] as? [String: Any])?["top_growers"] as? String
