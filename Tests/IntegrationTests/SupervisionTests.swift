@@ -78,6 +78,22 @@ import Testing
         #expect(traceLines.count > 10, "the app ran GC and its lines were recognised")
     }
 
+    /// The user's own trace flags change V8's lines (Node 24+ adds a field to
+    /// the prefix; Node 26 splits one nvp line in two): none reaches stdout.
+    @Test(arguments: NodeBinary.available)
+    func outputStaysTheAppsWithTraceFlagsTheUserAdds(node: NodeBinary) throws {
+        let dir = try temporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let app = try writeScript(Self.fidelityApp, named: "app.js", in: dir)
+        for flag in ["--trace-gc-nvp", "--trace-gc-verbose"] {
+            let run = try Self.run([node.path, flag, app, dir + "/expected"], state: dir + "/state")
+            #expect(run.status == 0, "\(flag): \(run.stderrText)")
+            let expected = try Data(contentsOf: URL(fileURLWithPath: dir + "/expected"))
+            let extra = run.stdoutText.components(separatedBy: "\n").filter { !String(decoding: expected, as: UTF8.self).contains($0) }
+            #expect(run.stdout == expected, "\(flag): \(extra.count) lines not the app's, e.g. \(extra.prefix(3))")
+        }
+    }
+
     @Test func keepGCTraceForwardsTraceLinesToo() throws {
         let dir = try temporaryDirectory()
         defer { removeTemporaryDirectory(dir) }

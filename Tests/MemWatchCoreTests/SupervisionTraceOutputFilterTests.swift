@@ -8,6 +8,10 @@ import Testing
 @Suite struct SupervisionTraceOutputFilterTests {
     static let node20 = "[4248:0x3e89b800]       63 ms: Scavenge 3.9 (4.0) -> 3.1 (5.0) MB, 5.53 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n"
     static let node22 = "[10989:0x7f0574001000]      110 ms: Mark-Compact 14.9 (31.3) -> 14.2 (31.8) MB, pooled: 0 MB, 4.21 / 0.00 ms  (average mu = 0.958, current mu = 0.958) allocation failure; GC in old space requested\n"
+    /// Node 24's `--trace-gc-nvp` prefix carries a third field.
+    static let node24NVP = "[4647:0x1e6c3000:0]       33 ms: pause=1.4 mutator=28.5 gc=s reduce_memory=0 time_to_safepoint=0.00 heap.prologue=0.00 heap.epilogue=0.00 heap.external.prologue=0.00 heap.external.epilogue=0.00 heap.external_weak_global_handles=0.00 fast_promote=0.00 complete.sweep_array_buffers=0.00 scavenge=1.23 total_size_before=4733264 total_size_after=3987712 holes_size_before=119592 holes_size_after=140768 allocated=4733264 promoted=0 new_space_survived=1003976 nodes_died_in_new=0 nodes_copied_in_new=0 nodes_promoted=0 promotion_ratio=0.0% average_survival_ratio=92.0% promotion_rate=0.0% new_space_survive_rate=92.0% new_space_allocation_throughput=0.0 unmapped_chunks=0\n"
+    /// Node 26's `--trace-gc-nvp` prints this one with a newline in the middle.
+    static let node26MemoryPool = "[32234:0x4551b000:0]       40 ms: Memory pool: Removed pages: 0, removed large pages: 0\n, removed zone reservations: 0\n"
 
     /// App output, trace lines and the expected result (app output only).
     static let mixed: (input: String, app: String, traces: Int) = {
@@ -26,6 +30,10 @@ import Testing
             ("[", false), ("1234", false), (":0x", false), ("\n", false),
             ("done. ümlaut ✓ [\n", false),
             (node22, true),
+            (node24NVP, true),
+            (", removed zone reservations: 3\n", false),  // not after V8's memory pool line: the app's
+            (node26MemoryPool, true),          // one record, two lines
+            ("[9:0xab:]\n", false),
             ("last partial [12:0x1", false),   // ends the stream mid-candidate
         ]
         var input = "", app = "", traces = 0
@@ -118,14 +126,22 @@ import Testing
         #expect(result.records == 1)
     }
 
-    @Test func recordedTraceFileIsRemovedEntirely() throws {
-        let url = Fixtures.url("traces/node20/leak_global_list.log")
-        let log = try Data(contentsOf: url)
+    /// Every flag's output from every Node version, app lines between.
+    @Test(arguments: ["node20", "node22", "node24", "node26"].flatMap { version in
+        ["", ".nvp", ".verbose"].map { "traces/\(version)/leak_global_list\($0).log" }
+    })
+    func recordedTraceFileIsRemovedEntirely(_ path: String) throws {
+        let url = Fixtures.url(path)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        // Node 26 prints one `--trace-gc-nvp` line as two (see `node26MemoryPool`).
+        let log = Data(text.replacingOccurrences(of: "\n, removed zone reservations", with: ", removed zone reservations").utf8)
         let lines = log.split(separator: UInt8(ascii: "\n")).count
         let app = Array("tick\n".utf8)
         var input: [UInt8] = []
         for line in log.split(separator: UInt8(ascii: "\n")) {
-            input += line + [UInt8(ascii: "\n")] + app
+            let original = String(decoding: line, as: UTF8.self)
+                .replacingOccurrences(of: ", removed zone reservations", with: "\n, removed zone reservations")
+            input += Array(original.utf8) + [UInt8(ascii: "\n")] + app
         }
         for size in [1000, 4096, 65536] {
             let chunks = stride(from: 0, to: input.count, by: size).map {

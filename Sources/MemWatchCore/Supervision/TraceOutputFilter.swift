@@ -6,7 +6,7 @@ import Glibc
 /// App bytes are released as soon as they arrive: a prompt or a progress bar
 /// is never held back waiting for a newline. The only bytes held are a tail
 /// that could still be the start of a trace line (`[`, digits, `:0x`, hex,
-/// `]`, then the rest of the line); the caller releases them with
+/// optionally `:` and digits, `]`, then the rest of the line); the caller releases them with
 /// ``flush(into:)`` when no more bytes came for a moment (say 50 ms), and
 /// V8 writes each trace line with a single `write`, so in practice a held
 /// tail is completed within microseconds.
@@ -47,6 +47,13 @@ public struct TraceOutputFilter {
     public static let longestTraceLine = 64 * 1024
 
     private var held: [UInt8] = []
+    /// The last trace line was V8's `Memory pool: Removed pages: N, removed
+    /// large pages: N`, whose format string (Node 26's `--trace-gc-nvp`) has a
+    /// stray newline: its end, `, removed zone reservations: N`, comes as a
+    /// line of its own, without the `[pid:isolate]` prefix.
+    private var awaitingZoneReservations = false
+    private static let memoryPoolLineEnd = Array("removed large pages: ".utf8)
+    private static let zoneReservationsLine = Array(", removed zone reservations: ".utf8)
 
     public init(keepTrace: Bool = false, parser: GCTraceParser = GCTraceParser()) {
         self.keepTrace = keepTrace
@@ -75,6 +82,7 @@ public struct TraceOutputFilter {
     public mutating func flush<Sink: TraceOutputSink>(into output: inout Sink) {
         if !held.isEmpty { held.withUnsafeBytes { output.appOutput($0) } }
         held.removeAll(keepingCapacity: true)
+        awaitingZoneReservations = false
     }
 
     /// Emits what `buffer` holds and returns where the tail to hold begins
@@ -84,6 +92,11 @@ public struct TraceOutputFilter {
         guard let base = buffer.baseAddress, count > 0 else { return 0 }
         var emitted = 0
         var searchFrom = 0
+        if awaitingZoneReservations {
+            guard let next = skipZoneReservations(buffer, at: 0, into: &output) else { return 0 }
+            emitted = next
+            searchFrom = next
+        }
         while searchFrom < count {
             guard let found = memchr(base + searchFrom, Int32(UInt8(ascii: "[")), count - searchFrom) else {
                 break
@@ -117,10 +130,51 @@ public struct TraceOutputFilter {
                 output.traceRecord(record)
                 emitted = lineEnd + 1
                 searchFrom = lineEnd + 1
+                if case .traceOnly = record, Self.endsMemoryPoolLine(line) {
+                    awaitingZoneReservations = true
+                    guard let next = skipZoneReservations(buffer, at: emitted, into: &output) else { return emitted }
+                    emitted = next
+                    searchFrom = next
+                }
             }
         }
         emit(buffer, emitted..<count, to: &output)
         return count
+    }
+
+    /// `line` ends in `removed large pages: <digits>`.
+    private static func endsMemoryPoolLine(_ line: UnsafeRawBufferPointer) -> Bool {
+        var end = line.count
+        while end > 0, line[end - 1] &- 0x30 < 10 { end -= 1 }
+        let suffix = memoryPoolLineEnd
+        return end < line.count && end >= suffix.count
+            && line[(end - suffix.count)..<end].elementsEqual(suffix)
+    }
+
+    /// Past the `, removed zone reservations: N` line at `start`, if one is
+    /// there (dropped, or kept with `keepTrace`); `start` when none is; nil
+    /// when the buffer ends before that is known (hold from `start`).
+    private mutating func skipZoneReservations<Sink: TraceOutputSink>(
+        _ buffer: UnsafeRawBufferPointer, at start: Int, into output: inout Sink
+    ) -> Int? {
+        let expected = Self.zoneReservationsLine
+        let available = min(buffer.count - start, expected.count)
+        guard buffer[start..<(start + available)].elementsEqual(expected[..<available]) else {
+            awaitingZoneReservations = false
+            return start
+        }
+        let prefixEnd = start + expected.count
+        guard buffer.count - start <= Self.longestTraceLine else {
+            awaitingZoneReservations = false
+            return start
+        }
+        guard available == expected.count,
+              let newline = memchr(buffer.baseAddress! + prefixEnd, Int32(UInt8(ascii: "\n")), buffer.count - prefixEnd)
+        else { return nil }
+        let lineEnd = buffer.baseAddress!.distance(to: UnsafeRawPointer(newline))
+        awaitingZoneReservations = false
+        if keepTrace { emit(buffer, start..<(lineEnd + 1), to: &output) }
+        return lineEnd + 1
     }
 
     private func emit<Sink: TraceOutputSink>(
@@ -131,7 +185,7 @@ public struct TraceOutputFilter {
 
     private enum PrefixMatch { case mismatch, incomplete, matched(end: Int) }
 
-    /// Matches V8's line prefix `[<pid>:0x<isolate>]` at `start`.
+    /// Matches V8's line prefix `[<pid>:0x<isolate>]` or `[<pid>:0x<isolate>:<n>]` at `start`.
     private static func matchPrefix(_ buffer: UnsafeRawBufferPointer, from start: Int) -> PrefixMatch {
         let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let count = buffer.count
@@ -153,7 +207,17 @@ public struct TraceOutputFilter {
         while index < count, Self.isHexDigit(bytes[index]) { index += 1 }
         guard index - hexStart <= 16 else { return .mismatch }
         if index == count { return .incomplete }
-        guard index > hexStart, bytes[index] == UInt8(ascii: "]") else { return .mismatch }
+        guard index > hexStart else { return .mismatch }
+        // V8 13+ (Node 24) adds `:<n>` in `--trace-gc-nvp` and `--trace-gc-verbose` lines.
+        if bytes[index] == UInt8(ascii: ":") {
+            let digitsStart = index + 1
+            index = digitsStart
+            while index < count, bytes[index] &- 0x30 < 10 { index += 1 }
+            guard index - digitsStart <= 10 else { return .mismatch }
+            if index == count { return .incomplete }
+            guard index > digitsStart else { return .mismatch }
+        }
+        guard bytes[index] == UInt8(ascii: "]") else { return .mismatch }
         return .matched(end: index + 1)
     }
 
