@@ -105,6 +105,16 @@ import Testing
         }
     }
 
+    @Test func splitMemoryPoolLineIsRemovedFromALargeRead() {
+        // One read holding the line pair and more app output than the longest trace line.
+        let app = String(repeating: "app output line\n", count: 8192)
+        for keepTrace in [false, true] {
+            let result = Self.run([Array((Self.node26MemoryPool + app).utf8)], keepTrace: keepTrace)
+            #expect(String(decoding: result.app, as: UTF8.self) == (keepTrace ? Self.node26MemoryPool : "") + app)
+            #expect(result.records == 1)
+        }
+    }
+
     @Test func partialAppLinesAreReleasedAtOnce() {
         var filter = TraceOutputFilter()
         var output = TraceOutputFilter.Output()

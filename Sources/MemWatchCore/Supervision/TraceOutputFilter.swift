@@ -163,14 +163,15 @@ public struct TraceOutputFilter {
             awaitingZoneReservations = false
             return start
         }
+        guard available == expected.count else { return nil }
         let prefixEnd = start + expected.count
-        guard buffer.count - start <= Self.longestTraceLine else {
+        guard let newline = memchr(buffer.baseAddress! + prefixEnd, Int32(UInt8(ascii: "\n")), buffer.count - prefixEnd)
+        else {
+            // Held while it could still be V8's line; past the longest, it is the app's.
+            if buffer.count - start <= Self.longestTraceLine { return nil }
             awaitingZoneReservations = false
             return start
         }
-        guard available == expected.count,
-              let newline = memchr(buffer.baseAddress! + prefixEnd, Int32(UInt8(ascii: "\n")), buffer.count - prefixEnd)
-        else { return nil }
         let lineEnd = buffer.baseAddress!.distance(to: UnsafeRawPointer(newline))
         awaitingZoneReservations = false
         if keepTrace { emit(buffer, start..<(lineEnd + 1), to: &output) }
