@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `memwatchd analyze` as a user runs it: the built binary on recorded
 /// traces, on a trace node writes while the test runs, and on bad input.
@@ -118,8 +119,8 @@ import Testing
     /// A leaking app traced by real node, piped straight into `analyze -`.
     @Test(.serialized, arguments: NodeBinary.available)
     func liveTraceOfALeakingApp(_ node: NodeBinary) throws {
-        let dir = URL(fileURLWithPath: try temporaryDirectory("analyze-live"))
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = URL(fileURLWithPath: try TestRunDirectory.makeDirectory("analyze-live"))
+        defer { TestRunDirectory.remove(dir.path) }
         let app = dir.appendingPathComponent("leak.js")
         // A session store that never expires (~4 MB/s) under request churn.
         // Trend needs its 10 s warm-up, a 10 s span and a full GC that

@@ -12,7 +12,7 @@ enum HeapCLI {
     /// Three snapshots of a process that adds `batch` Session objects to a global Map before each.
     static let snapshots: URL? = {
         guard let node else { return nil }
-        guard let dir = try? temporaryDirectory("memwatch-heap-cli") else { return nil }
+        guard let dir = try? TestRunDirectory.makeDirectory("memwatch-heap-cli") else { return nil }
         let script = """
         const v8 = require('v8');
         class Session { constructor(id) { this.id = id; this.a = id; this.b = id; this.c = id; this.d = id;
@@ -98,8 +98,8 @@ struct HeapCommandTests {
         try data.prefix(data.count / 2).write(to: truncated)
         try Data("{\"name\": \"not a snapshot\"}".utf8).write(to: foreign)
         defer {
-            try? FileManager.default.removeItem(at: truncated)
-            try? FileManager.default.removeItem(at: foreign)
+            TestRunDirectory.remove(truncated.path)
+            TestRunDirectory.remove(foreign.path)
         }
         let cut = try HeapCLI.heap(["summary", truncated.path, "--json"])
         #expect(cut.status != 0)

@@ -1,34 +1,39 @@
 import Foundation
 import MemWatchCore
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `memwatchd run` end to end: real node apps, real signals, real snapshots, the real event store.
 @Suite struct RunCommandTests {
-    /// Leaks ~4 MB/s of small objects while churning garbage; prints `done` and exits 0.
-    /// Runs 60 s: the trend detector waits for a full GC (or a 20 s span)
+    /// Leaks ~5 MB/s of small objects (`LEAKED_PER_TICK`) while churning garbage;
+    /// prints `done` and exits 0.
+    /// Runs 60 s (`APP_SECONDS`): the trend detector waits for a full GC (or a 20 s span)
     /// to confirm the growth. The churn matters: with little
     /// of it V8 (Node 24) may scavenge every ~3 s and run no full GC for 40 s,
     /// which leaves the trend detector nothing to confirm the growth with.
     /// With `LEAK_UNTIL_SNAPSHOTS=N` it stops leaking once N heap snapshots are
-    /// in `SNAPSHOT_DIR`, so a long run stays small.
+    /// in `SNAPSHOT_DIR`, so a long run stays small; with `EXIT_AFTER_SNAPSHOTS=N`
+    /// it ends 2 s after N are there.
     static let leakingApp = """
         const fs = require('fs');
         class LeakedRecord { constructor(i) { this.i = i; this.note = 'leak'.repeat(25) + i; } }
         const keep = [];
         let stop = Date.now() + Number(process.env.APP_SECONDS || 60) * 1000;
         const snapshotsWanted = Number(process.env.LEAK_UNTIL_SNAPSHOTS || Infinity);
-        // Ends 2 s after this many snapshots are on disk (node writes them on
-        // this thread, so a file seen here is whole), or at APP_SECONDS.
+        // node writes the snapshots on this thread: a file seen here is whole.
         const snapshotsToExit = Number(process.env.EXIT_AFTER_SNAPSHOTS || Infinity);
         const leakedPerTick = Number(process.env.LEAKED_PER_TICK || 200);  // 200: about 5 MB/s
         const snapshotsTaken = () => fs.readdirSync(process.env.SNAPSHOT_DIR).filter(f => f.endsWith('.heapsnapshot')).length;
         let leaking = true, ticks = 0;
         const timer = setInterval(() => {
-          if (++ticks % 100 === 0 && leaking && snapshotsWanted < Infinity) leaking = snapshotsTaken() < snapshotsWanted;
-          if (ticks % 100 === 0 && snapshotsToExit < Infinity && snapshotsTaken() >= snapshotsToExit) stop = Math.min(stop, Date.now() + 2000);
+          if (++ticks % 100 === 0 && Math.min(snapshotsWanted, snapshotsToExit) < Infinity) {
+            const taken = snapshotsTaken();
+            if (taken >= snapshotsWanted) leaking = false;
+            if (taken >= snapshotsToExit) stop = Math.min(stop, Date.now() + 2000);
+          }
           if (leaking) for (let i = 0; i < leakedPerTick; i++) keep.push(new LeakedRecord(i));
           let garbage = 0;
           for (let i = 0; i < 3000; i++) garbage += JSON.stringify({ i, url: '/x/' + i }).length;
@@ -72,8 +77,8 @@ import Glibc
 
     @Test(.serialized, arguments: NodeBinary.available)
     func leakingAppGetsARecordedWholeSnapshot(node: NodeBinary) throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         // Up to 110 s: V8's full GCs, which confirm the leak, come when they come.
         let result = try Self.run(
@@ -99,8 +104,8 @@ import Glibc
     }
 
     @Test func followUpSnapshotsNameWhatGrewInTheLeakRecord() throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         // The comparison runs at the lowest CPU priority, so on a busy machine it
         // takes as long as it takes: the app runs until the record shows it,
@@ -130,8 +135,8 @@ import Glibc
 
     @Test(.serialized, arguments: NodeBinary.available)
     func steadyAppRaisesNoLeak(node: NodeBinary) throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         let app = try writeScript(Self.steadyApp, named: "steady.js", in: state)
         let result = try Self.run(["--", node.path, app], state: state)
         #expect(result.status == 0, "stderr: \(result.stderrText)")
@@ -143,8 +148,8 @@ import Glibc
     }
 
     @Test func processThatDoesNotCatchSIGUSR2IsSkippedAndLivesOn() throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         let app = try writeScript(Self.leakingApp, named: "leak.js", in: state)
         let result = try Self.run(["--no-heapsnapshot-signal", "--", "node", app], state: state)
         // Killed by SIGUSR2 it would exit 140 and never print `done`.
@@ -158,8 +163,8 @@ import Glibc
     }
 
     @Test func exitStatusAndDeathBySignalPassThrough() throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         #expect(try Self.run(["--", "node", "-e", "process.exit(3)"], state: state).status == 3)
         #expect(try Self.run(["--", "node", "-e", "process.kill(process.pid, 'SIGKILL')"], state: state).status == 137)
         let missing = try Self.run(["--", "/nonexistent/command"], state: state)
@@ -168,8 +173,8 @@ import Glibc
     }
 
     @Test func sigtermToMemwatchdStopsTheAppAndLeavesNoProcessBehind() throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         // The app ignores SIGTERM, so only the grace period's SIGKILL ends it.
         let app = try writeScript("""
             process.on('SIGTERM', () => console.log('got SIGTERM'));
@@ -194,8 +199,8 @@ import Glibc
     }
 
     @Test func clusterWorkerThatLeaksIsTheOnlyOneSnapshotted() throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         _ = try writeScript("""
             const cluster = require('cluster');
             if (cluster.isPrimary) {
@@ -233,8 +238,8 @@ import Glibc
     }
 
     @Test func leakInAWorkerThreadIsMarkedAndTheWorkerWritesItsOwnHeap() throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         let app = try writeScript("""
             const { Worker, isMainThread } = require('worker_threads');
             if (isMainThread) {
@@ -279,8 +284,8 @@ import Glibc
 
     @Test(.serialized, arguments: NodeBinary.available)
     func leakIntoASmallHeapLimitLeavesAWholeSnapshotBeforeOOM(node: NodeBinary) throws {
-        let state = try temporaryDirectory()
-        defer { removeTemporaryDirectory(state) }
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
         // ~10 MB/s into a 96 MB old space: dead of OOM within ~15 s.
         let app = try writeScript("""
             const keep = [];

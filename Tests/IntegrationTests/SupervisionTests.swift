@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import MemWatchCore
 import Testing
+import TestSupport
 
 /// Supervision as a user meets it, through `memwatchd run`: output fidelity,
 /// exit statuses, signals, graceful stop, the wrapper and cluster routes, the
@@ -61,8 +62,8 @@ import Testing
 
     @Test(arguments: NodeBinary.available)
     func outputIsTheAppsByteForByteWithoutGCLines(node: NodeBinary) throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = try writeScript(Self.fidelityApp, named: "app.js", in: dir)
         let run = try Self.run([node.path, app, dir + "/expected"], state: dir + "/state")
         #expect(run.status == 0, "stderr: \(run.stderrText)")
@@ -82,8 +83,8 @@ import Testing
     /// the prefix; Node 26 splits one nvp line in two): none reaches stdout.
     @Test(arguments: NodeBinary.available)
     func outputStaysTheAppsWithTraceFlagsTheUserAdds(node: NodeBinary) throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = try writeScript(Self.fidelityApp, named: "app.js", in: dir)
         for flag in ["--trace-gc-nvp", "--trace-gc-verbose"] {
             let run = try Self.run([node.path, flag, app, dir + "/expected"], state: dir + "/state")
@@ -95,8 +96,8 @@ import Testing
     }
 
     @Test func keepGCTraceForwardsTraceLinesToo() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let run = try Self.run(
             ["node", "-e", "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log('end')"],
             state: dir, options: ["--keep-gc-trace"])
@@ -107,8 +108,8 @@ import Testing
     }
 
     @Test func exitStatusPassesThrough() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         #expect(try Self.run(["node", "-e", "process.exit(3)"], state: dir).status == 3)
         #expect(try Self.run(["node", "-e", "process.kill(process.pid, 'SIGKILL')"], state: dir).status == 137)
         #expect(try Self.run(["sh", "-c", "exit 0"], state: dir).status == 0)
@@ -117,8 +118,8 @@ import Testing
 
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP, SIGUSR1])
     func signalsToMemwatchdReachTheApp(signal: Int32) throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let name = [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP", SIGUSR1: "SIGUSR1"][signal]!
         let app = """
             process.on('\(name)', () => { console.log('got \(name)'); process.exit(0); });
@@ -134,8 +135,8 @@ import Testing
     }
 
     @Test func stopWithGraceLeavesNoProcessBehind() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         // Ignores SIGTERM and has a child in its process group: both must go.
         let app = """
             process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
@@ -158,8 +159,8 @@ import Testing
     }
 
     @Test func wrapperRouteGetsTheTraceThroughThePreload() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = try writeScript(
             "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log('wrapped ' + process.pid);", named: "app.js", in: dir)
         // `--trace-gc` cannot go through NODE_OPTIONS: trace lines of node's
@@ -174,8 +175,8 @@ import Testing
     }
 
     @Test func clusterPrimaryAndTwoWorkersAreAllTraced() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = try writeScript("""
             const cluster = require('cluster');
             if (cluster.isPrimary) {
@@ -198,8 +199,8 @@ import Testing
     }
 
     @Test func preloadReportsTheHeapLimit() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let run = try Self.run(["node", "--max-old-space-size=64", "-e", "console.log(process.pid)"], state: dir)
         let pid = try #require(Int32(run.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
         let report = try #require(ProcessReport.read(pid: pid, in: dir + "/procs"))
@@ -211,8 +212,8 @@ import Testing
     }
 
     @Test func workerThreadsReportToo() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = "const {Worker}=require('worker_threads'); new Worker('1', {eval: true}).on('exit', () => console.log('done'));"
         let run = try Self.run(["node", "-e", app], state: dir)
         #expect(run.stdoutText == "done\n")
@@ -221,8 +222,8 @@ import Testing
     }
 
     @Test func workerThreadWritesItsOwnHeapSnapshotWhenAsked() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let stop = dir + "/stop"
         let worker = "class WorkerOnlyMarker { constructor(i) { this.i = i; } }"
             + " globalThis.keep = Array.from({ length: 5000 }, (_, i) => new WorkerOnlyMarker(i));"
@@ -265,8 +266,8 @@ import Testing
     /// memwatchd under `script`, so its stdout is a terminal: the app gets a
     /// pty of its own and sees a TTY.
     @Test func appSeesATerminalWhenMemwatchdHasOne() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = try writeScript(
             "let a=[];for(let i=0;i<3e5;i++)a.push({i});console.log(`isTTY=${process.stdout.isTTY} cols=${process.stdout.columns}`);",
             named: "tty.js", in: dir)
@@ -281,8 +282,8 @@ import Testing
     /// stdin a terminal, stdout a pipe: the app runs in its own process
     /// group, which must own the terminal or reading stdin would stop it.
     @Test func appReadsTheTerminalInPipeMode() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = try writeScript(Self.readsOneLine, named: "read.js", in: dir)
         let run = try runInTerminal(Self.runCommandLine(["node", app], state: dir) + " | cat", typing: "hello\n")
         #expect(run.stdoutText.contains("read:hello tty=true"))
@@ -291,8 +292,8 @@ import Testing
     /// stdin and stdout terminals: keys go through memwatchd's raw terminal
     /// into the app's pty.
     @Test func appReadsItsPty() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let app = try writeScript(Self.readsOneLine, named: "read.js", in: dir)
         let run = try runInTerminal(Self.runCommandLine(["node", app], state: dir), typing: "hello\n")
         #expect(run.stdoutText.contains("read:hello tty=true\r\n"))
@@ -300,16 +301,16 @@ import Testing
     }
 
     @Test func pipeModeWhenStdoutIsNotATerminal() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let run = try Self.run(["node", "-e", "console.log(`isTTY=${!!process.stdout.isTTY}`)"], state: dir)
         #expect(run.stdoutText == "isTTY=false\n")
     }
 
     /// Piped stdin reaches the app whole.
     @Test func pipedStdinReachesTheApp() throws {
-        let dir = try temporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
         let input = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let app = "const c=[];process.stdin.on('data',d=>c.push(d)).on('end',()=>{const b=Buffer.concat(c);console.log(b.length+' '+require('crypto').createHash('sha256').update(b).digest('hex'))});"
         let result = try RunningProcess(

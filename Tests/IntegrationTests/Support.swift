@@ -52,17 +52,6 @@ func shellQuoted(_ text: String) -> String {
     "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
 }
 
-/// A fresh directory for one test; the test removes it when done
-/// (`removeTemporaryDirectory`).
-func temporaryDirectory(_ label: String = "memwatchd-test") throws -> String {
-    try TestRunDirectory.makeDirectory(label)
-}
-
-/// Removes a directory from `temporaryDirectory`, with what is in it.
-func removeTemporaryDirectory(_ path: String) {
-    TestRunDirectory.remove(path)
-}
-
 /// Writes `source` into `directory` as `name` and returns its path.
 func writeScript(_ source: String, named name: String, in directory: String) throws -> String {
     let path = directory + "/" + name

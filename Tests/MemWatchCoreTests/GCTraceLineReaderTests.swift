@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MemWatchCore
 
 /// LineReader on real file descriptors: files and pipes, every buffer boundary.
 @Suite struct GCTraceLineReaderTests {
     private static func lines(of bytes: [UInt8], bufferSize: Int) throws -> [String] {
         let path = try TemporaryFiles.file(Data(bytes), label: "linereader").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { TestRunDirectory.remove(path) }
         let fd = open(path, O_RDONLY)
         try #require(fd >= 0)
         defer { close(fd) }

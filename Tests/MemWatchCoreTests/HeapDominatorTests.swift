@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MemWatchCore
 
 /// The definition itself: a node's retained size is what becomes unreachable from the root
@@ -83,7 +84,7 @@ struct SeededRandom: RandomNumberGenerator {
 
     static func load(_ s: SyntheticSnapshot) throws -> HeapGraph {
         let url = try s.write()
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         return try HeapSnapshotReader.read(path: url.path)
     }
 

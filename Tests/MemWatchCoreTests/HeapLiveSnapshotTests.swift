@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MemWatchCore
 
 /// Real snapshots from a real node process: a `class Session` leak into a Map stored under
@@ -40,7 +41,7 @@ enum SessionLeakSnapshots {
     /// Made once per test process; nil when no node binary is available.
     static let directory: URL? = {
         guard let node else { return nil }
-        guard let dir = (try? TemporaryFiles.directory("memwatch-heap-live")).map(URL.init(fileURLWithPath:)) else { return nil }
+        guard let dir = (try? TestRunDirectory.makeDirectory("memwatch-heap-live")).map(URL.init(fileURLWithPath:)) else { return nil }
         let scriptURL = dir.appendingPathComponent("leak.js")
         try? script.write(to: scriptURL, atomically: true, encoding: .utf8)
         // Not Foundation's `Process`: its inheritable pipes leak into children other tests start.
@@ -158,7 +159,7 @@ struct HeapLiveSnapshotTests {
         let data = try Data(contentsOf: URL(fileURLWithPath: SessionLeakSnapshots.path("a")))
         for cut in [data.count / 3, data.count - 10] {
             let url = try TemporaryFiles.heapSnapshot(data.prefix(cut))
-            defer { try? FileManager.default.removeItem(at: url) }
+            defer { TestRunDirectory.remove(url.path) }
             let error = try #require(throws: HeapSnapshotError.self) { try HeapSummary.compute(path: url.path) }
             #expect(error.kind == .truncated)
             #expect(error.byteOffset == cut)

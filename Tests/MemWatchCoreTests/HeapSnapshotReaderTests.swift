@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MemWatchCore
 
 /// Writes small `.heapsnapshot` files by hand, in V8's layout or a shuffled one.
@@ -119,7 +120,7 @@ struct SyntheticSnapshot {
 
     @Test func readsLayoutFromMetaStringsWithEscapesAndExtraSections() throws {
         let url = try sample().write()
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let graph = try HeapSnapshotReader.read(path: url.path)
         #expect(graph.nodeCount == 4)
         #expect(graph.edgeCount == 4)
@@ -137,7 +138,7 @@ struct SyntheticSnapshot {
         s.add("string", "PLACEHOLDER", size: 8)
         let text = s.json().replacingOccurrences(of: "\"PLACEHOLDER\"", with: #""a\u00e9\ud83d\ude00\/\t\u0041\ud800x""#)
         let url = try TemporaryFiles.heapSnapshot(text)
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let graph = try HeapSnapshotReader.read(path: url.path)
         #expect(graph.name(2) == "a\u{E9}\u{1F600}/\tA\u{FFFD}x")
     }
@@ -149,7 +150,7 @@ struct SyntheticSnapshot {
     ])
     func sectionsInAnyOrder(order: [String]) throws {
         let url = try sample().write(order: order)
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let graph = try HeapSnapshotReader.read(path: url.path)
         #expect(graph.nodeCount == 4)
         #expect(graph.name(2) == "Map")
@@ -162,7 +163,7 @@ struct SyntheticSnapshot {
         s.edgeFields = ["to_node", "type", "name_or_index"]
         s.nodeTypes.swapAt(0, 3)
         let url = try s.write()
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let graph = try HeapSnapshotReader.read(path: url.path)
         #expect(graph.name(2) == "Map")
         #expect(graph.typeName(2) == "object")
@@ -174,7 +175,7 @@ struct SyntheticSnapshot {
         var s = sample()
         for i in 0..<300 { s.link(s.add("object", "Item\(i % 5)", size: 1_000_000 + i), 2, "property", "next") }
         let url = try s.write()
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let whole = try HeapSnapshotReader.read(path: url.path)
         for chunk in [128, 131, 200] {
             let small = try HeapSnapshotReader.read(path: url.path, options: .init(), progress: nil, chunkSize: chunk)
@@ -192,7 +193,7 @@ struct SyntheticSnapshot {
         let bytes = Data(sample().json().utf8)
         for cut in [bytes.count / 4, bytes.count / 2, bytes.count - 3] {
             let url = try TemporaryFiles.heapSnapshot(bytes.prefix(cut))
-            defer { try? FileManager.default.removeItem(at: url) }
+            defer { TestRunDirectory.remove(url.path) }
             let error = try #require(throws: HeapSnapshotError.self) { try HeapSnapshotReader.read(path: url.path) }
             #expect(error.kind == .truncated)
             #expect(error.byteOffset == cut)
@@ -209,7 +210,7 @@ struct SyntheticSnapshot {
         ]
         for (text, kind, mention) in cases {
             let url = try TemporaryFiles.heapSnapshot(text)
-            defer { try? FileManager.default.removeItem(at: url) }
+            defer { TestRunDirectory.remove(url.path) }
             let error = try #require(throws: HeapSnapshotError.self) { try HeapSnapshotReader.read(path: url.path) }
             #expect(error.kind == kind, "\(text)")
             #expect(error.description.contains(mention), "\(error)")
@@ -220,7 +221,7 @@ struct SyntheticSnapshot {
         var s = sample()
         s.nodeFields = ["type", "name", "id", "edge_count"]
         let url = try s.write()
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let error = try #require(throws: HeapSnapshotError.self) { try HeapSnapshotReader.read(path: url.path) }
         #expect(error.kind == .unsupportedFormat)
         #expect(error.description.contains("self_size"))
@@ -229,7 +230,7 @@ struct SyntheticSnapshot {
     @Test func edgeCountMismatchIsMalformed() throws {
         let text = sample().json().replacingOccurrences(of: "\"edges\":[", with: "\"edges\":[2,0,7,")
         let url = try TemporaryFiles.heapSnapshot(text)
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let error = try #require(throws: HeapSnapshotError.self) { try HeapSnapshotReader.read(path: url.path) }
         #expect(error.kind == .malformed)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 @testable import MemWatchCore
 
@@ -28,8 +29,8 @@ import Testing
     /// cgroup v2 laid out as the kernel does (this machine has no v2 memory
     /// controller to copy from): the tightest limit up the tree wins.
     @Test func v2TightestAncestorLimit() throws {
-        let root = try TemporaryFiles.directory("cg2")
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try TestRunDirectory.makeDirectory("cg2")
+        defer { TestRunDirectory.remove(root) }
         func write(_ path: String, _ text: String) throws {
             let url = URL(fileURLWithPath: root + path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MemWatchCore
 
 @Suite struct SnapshotFileCheckTests {
@@ -8,7 +9,7 @@ import Testing
 
     static func check(_ text: String) throws -> SnapshotFileCheck.Result {
         let url = try TemporaryFiles.file(Data(text.utf8), label: "check", suffix: ".heapsnapshot")
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer { TestRunDirectory.remove(url.path) }
         let fd = open(url.path, O_RDONLY)
         defer { close(fd) }
         return try SnapshotFileCheck.check(descriptor: fd)

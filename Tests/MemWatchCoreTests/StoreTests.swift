@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import MemWatchCore
 
 @Suite struct StoreTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test func recordsAndReadsBackEveryFieldOldestFirst() throws {
-        let dir = try TemporaryFiles.directory("memwatchd-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestRunDirectory.makeDirectory("memwatchd-store")
+        defer { TestRunDirectory.remove(dir) }
         let store = try EventStore(path: dir + "/events.sqlite")
         let finding = LeakFinding(
             detector: "trend", id: IsolateID(pid: 4242, isolate: 0x5f1e3c0), atMs: 42_000,
@@ -37,8 +38,8 @@ import Testing
     }
 
     @Test func filtersByTypeAndPid() throws {
-        let dir = try TemporaryFiles.directory("memwatchd-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestRunDirectory.makeDirectory("memwatchd-store")
+        defer { TestRunDirectory.remove(dir) }
         let store = try EventStore(path: dir + "/events.sqlite")
         for (offset, (type, pid)) in [(EventType.leak, Int32(1)), (.snapshotSkipped, 1), (.leak, 2)].enumerated() {
             try store.record(MemWatchEvent(time: Self.t0.addingTimeInterval(Double(offset)), type: type, pid: pid))
@@ -49,8 +50,8 @@ import Testing
     }
 
     @Test func aReaderSeesWhatAnotherConnectionWroteWhileItIsOpen() throws {
-        let dir = try TemporaryFiles.directory("memwatchd-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestRunDirectory.makeDirectory("memwatchd-store")
+        defer { TestRunDirectory.remove(dir) }
         let writer = try EventStore(path: dir + "/events.sqlite")
         try writer.record(MemWatchEvent(time: Self.t0, type: .leak, pid: 7))
         let reader = try #require(try EventStore(readingFrom: dir + "/events.sqlite"))
@@ -63,8 +64,8 @@ import Testing
     }
 
     @Test func storeInAStateDirectoryCreatesItPrivate() throws {
-        let dir = try TemporaryFiles.directory("memwatchd-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestRunDirectory.makeDirectory("memwatchd-store")
+        defer { TestRunDirectory.remove(dir) }
         let state = StateDirectory(path: dir + "/nested/memwatchd")
         let store = try EventStore(in: state)
         #expect(store.path == state.eventStorePath)
@@ -74,8 +75,8 @@ import Testing
 
     @Test(.enabled(if: geteuid() == 0, "needs root to give a directory away"))
     func snapshotDirectoryOwnedBySomeoneElseIsRefused() throws {
-        let dir = try TemporaryFiles.directory("memwatchd-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestRunDirectory.makeDirectory("memwatchd-store")
+        defer { TestRunDirectory.remove(dir) }
         let foreign = dir + "/foreign"
         try StateDirectory.prepareSnapshotDirectory(foreign)
         #expect(chown(foreign, 65534, 65534) == 0)
@@ -89,8 +90,8 @@ import Testing
     }
 
     @Test func managedSnapshotsLeaveOutDeletedOnesAndHistoryCountsPerProcess() throws {
-        let dir = try TemporaryFiles.directory("memwatchd-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestRunDirectory.makeDirectory("memwatchd-store")
+        defer { TestRunDirectory.remove(dir) }
         let store = try EventStore(path: dir + "/events.sqlite")
         func snap(_ name: String, pid: Int32, at seconds: Double) throws {
             try store.record(MemWatchEvent(
@@ -138,8 +139,8 @@ import Testing
     }
 
     @Test func snapshotDirectoryIsCreatedPrivateAndSymlinksAreRefused() throws {
-        let dir = try TemporaryFiles.directory("memwatchd-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestRunDirectory.makeDirectory("memwatchd-store")
+        defer { TestRunDirectory.remove(dir) }
         let snapshots = dir + "/state/snapshots"
         try StateDirectory.prepareSnapshotDirectory(snapshots)
         let mode = try FileManager.default.attributesOfItem(atPath: snapshots)[.posixPermissions] as? Int

@@ -1,14 +1,10 @@
 import Foundation
 import TestSupport
 
-/// Fresh files and directories in this test run's folder, for tests that
-/// need real ones (file descriptors, SQLite, fixture trees).
+/// Fresh files in this test run's folder, for tests that need real ones
+/// (file descriptors, heap snapshot files); directories come from
+/// `TestRunDirectory.makeDirectory`.
 enum TemporaryFiles {
-    /// A new, empty directory named `label-<uuid>`.
-    static func directory(_ label: String) throws -> String {
-        try TestRunDirectory.makeDirectory(label)
-    }
-
     /// A new file named `label-<uuid><suffix>` holding `data`.
     static func file(_ data: Data, label: String, suffix: String = "") throws -> URL {
         let url = URL(fileURLWithPath: TestRunDirectory.path + "/\(label)-\(UUID().uuidString)\(suffix)")

@@ -9,21 +9,21 @@ import Glibc
 /// tests remove theirs when done, the folder goes when the process exits,
 /// and what a crashed run left goes with the next run.
 public enum TestRunDirectory {
-    static let root = NSTemporaryDirectory() + "memwatchd-tests"
-
     public static let path: String = {
+        let root = NSTemporaryDirectory() + "memwatchd-tests"
         for run in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
             guard let pid = pid_t(run), kill(pid, 0) != 0, errno == ESRCH else { continue }
             remove(root + "/" + run)
         }
         let own = root + "/\(getpid())"
         try? FileManager.default.createDirectory(atPath: own, withIntermediateDirectories: true)
-        atexit { TestRunDirectory.remove(TestRunDirectory.root + "/\(getpid())") }
+        atexit { TestRunDirectory.remove(TestRunDirectory.path) }
         return own
     }()
 
-    /// A new, empty directory named `label-<random>` in this run's folder.
-    public static func makeDirectory(_ label: String) throws -> String {
+    /// A new, empty directory named `label-<random>` in this run's folder;
+    /// the test removes it when done (`remove`).
+    public static func makeDirectory(_ label: String = "memwatchd-test") throws -> String {
         let path = path + "/\(label)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path

@@ -131,7 +131,6 @@ public struct TraceOutputFilter {
                 emitted = lineEnd + 1
                 searchFrom = lineEnd + 1
                 if case .traceOnly = record, Self.endsMemoryPoolLine(line) {
-                    awaitingZoneReservations = true
                     guard let next = skipZoneReservations(buffer, at: emitted, into: &output) else { return emitted }
                     emitted = next
                     searchFrom = next
@@ -153,27 +152,25 @@ public struct TraceOutputFilter {
 
     /// Past the `, removed zone reservations: N` line at `start`, if one is
     /// there (dropped, or kept with `keepTrace`); `start` when none is; nil
-    /// when the buffer ends before that is known (hold from `start`).
+    /// when the buffer ends before that is known: hold from `start`, and look
+    /// again when more bytes come.
     private mutating func skipZoneReservations<Sink: TraceOutputSink>(
         _ buffer: UnsafeRawBufferPointer, at start: Int, into output: inout Sink
     ) -> Int? {
+        awaitingZoneReservations = false
         let expected = Self.zoneReservationsLine
         let available = min(buffer.count - start, expected.count)
-        guard buffer[start..<(start + available)].elementsEqual(expected[..<available]) else {
-            awaitingZoneReservations = false
-            return start
-        }
-        guard available == expected.count else { return nil }
+        guard buffer[start..<(start + available)].elementsEqual(expected[..<available]) else { return start }
         let prefixEnd = start + expected.count
-        guard let newline = memchr(buffer.baseAddress! + prefixEnd, Int32(UInt8(ascii: "\n")), buffer.count - prefixEnd)
+        guard available == expected.count,
+              let newline = memchr(buffer.baseAddress! + prefixEnd, Int32(UInt8(ascii: "\n")), buffer.count - prefixEnd)
         else {
             // Held while it could still be V8's line; past the longest, it is the app's.
-            if buffer.count - start <= Self.longestTraceLine { return nil }
-            awaitingZoneReservations = false
-            return start
+            guard buffer.count - start <= Self.longestTraceLine else { return start }
+            awaitingZoneReservations = true
+            return nil
         }
         let lineEnd = buffer.baseAddress!.distance(to: UnsafeRawPointer(newline))
-        awaitingZoneReservations = false
         if keepTrace { emit(buffer, start..<(lineEnd + 1), to: &output) }
         return lineEnd + 1
     }
