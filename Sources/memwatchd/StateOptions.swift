@@ -9,7 +9,15 @@ struct StateOptions: ParsableArguments {
         valueName: "dir"))
     var stateDirectory: String?
 
-    var resolved: StateDirectory { stateDirectory.map(StateDirectory.init(path:)) ?? .default() }
+    var resolved: StateDirectory {
+        stateDirectory.map { StateDirectory(path: Self.absolute($0)) } ?? .default()
+    }
+
+    /// `path` from the current directory: the node processes memwatchd starts
+    /// get these paths (`--require` takes a relative one for a module name).
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
 
     /// The directories a watching command writes to, created and checked.
     struct Paths {
@@ -21,7 +29,7 @@ struct StateOptions: ParsableArguments {
     func prepare(snapshotDirectory: String?) throws -> Paths {
         let state = resolved
         try state.create()
-        let snapshots = snapshotDirectory ?? state.snapshotsPath
+        let snapshots = snapshotDirectory.map(Self.absolute) ?? state.snapshotsPath
         try StateDirectory.prepareSnapshotDirectory(snapshots)
         let reports = state.path + "/procs"
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)

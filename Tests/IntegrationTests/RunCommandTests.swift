@@ -133,6 +133,21 @@ import Glibc
         #expect(result.stderrText.contains("what grew in pid"))
     }
 
+    @Test func relativeStateAndSnapshotDirectoriesAreFromTheCurrentDirectory() throws {
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
+        _ = try writeScript("console.log('ok');", named: "app.js", in: dir)
+        let command = "cd \(shellQuoted(dir)) && \(shellQuoted(Repository.binary)) run --state-dir state --snapshot-dir snaps -- node app.js"
+        let result = try runProcess("/bin/sh", ["-c", command])
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        #expect(result.stdoutText == "ok\n")
+        // The preload, loaded by path, reported the process.
+        let reports = try FileManager.default.contentsOfDirectory(atPath: dir + "/state/procs")
+        #expect(reports.contains { $0.hasSuffix(".json") }, "reports: \(reports)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/snaps"))
+        #expect(Self.events(try recordedEvents(stateDirectory: dir + "/state"), type: "exit").count == 1)
+    }
+
     @Test(.serialized, arguments: NodeBinary.available)
     func steadyAppRaisesNoLeak(node: NodeBinary) throws {
         let state = try TestRunDirectory.makeDirectory()
