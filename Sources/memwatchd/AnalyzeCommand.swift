@@ -48,32 +48,29 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         let heapLimit = heapLimitMB.map { Int64($0 * 1024 * 1024) }
-        // Open everything first: a bad name fails before any output.
-        var inputs: [(name: String, fd: FileDescriptor)] = []
-        defer { for input in inputs where input.name != "-" { try? input.fd.close() } }
-        for file in files {
-            if file == "-" {
-                inputs.append((file, .standardInput))
-            } else {
-                do {
-                    inputs.append((file, try FileDescriptor.open(FilePath(file), .readOnly, options: .closeOnExec)))
-                } catch {
-                    throw unreadable(file, error)
-                }
-            }
+        // A bad name fails before any output; files are then opened one at a
+        // time, so any number of logs stays within the descriptor limit.
+        for file in files where file != "-" {
+            if access(file, R_OK) != 0 { throw unreadable(file, Errno(rawValue: errno)) }
         }
-
         var sources: [(name: String, watch: LeakWatch)] = []
-        for input in inputs {
+        for file in files {
+            let fd: FileDescriptor
+            do {
+                fd = file == "-" ? .standardInput : try FileDescriptor.open(FilePath(file), .readOnly, options: .closeOnExec)
+            } catch {
+                throw unreadable(file, error)
+            }
+            defer { if file != "-" { try? fd.close() } }
             var watch = LeakWatch(detector: detector, heapLimit: heapLimit)
             do {
-                _ = try GCTraceFileScanner.scanInBackground(fileDescriptor: input.fd.rawValue) { records in
+                _ = try GCTraceFileScanner.scanInBackground(fileDescriptor: fd.rawValue) { records in
                     for record in records { _ = watch.observe(record) }
                 }
             } catch {
-                throw unreadable(input.name, error)
+                throw unreadable(file, error)
             }
-            let name = input.name == "-" ? "<stdin>" : input.name
+            let name = file == "-" ? "<stdin>" : file
             if watch.isolates.isEmpty {
                 FileHandle.standardError.write(Data("memwatchd analyze: \(name): no GC trace line (was node run with --trace-gc?)\n".utf8))
             }

@@ -9,20 +9,27 @@ struct EventsCommand: ParsableCommand {
         abstract: "Show recorded events (leaks, snapshots, skipped and failed snapshots, exits), oldest first."
     )
 
-    @Option(name: .customLong("state-dir"), help: "State directory (default: /var/lib/memwatchd for root, else $XDG_STATE_HOME/memwatchd or ~/.local/state/memwatchd).")
-    var stateDirectory: String?
+    @OptionGroup var state: StateOptions
 
     @Flag(help: "Print a JSON array of event objects.")
     var json = false
 
-    @Option(name: .customLong("type"), help: "Only events of this type (leak, snapshot, snapshot-skipped, snapshot-failed, ...).")
+    @Option(name: .customLong("type"), help: ArgumentHelp(
+        "Only events of this type: \(EventType.known.map(\.rawValue).joined(separator: ", ")).", valueName: "type"))
     var type: String?
 
     @Option(help: "Only events of this process id.")
     var pid: Int32?
 
+    func validate() throws {
+        if let type, !EventType.known.contains(EventType(rawValue: type)) {
+            throw ValidationError(
+                "unknown event type '\(type)'; known types: \(EventType.known.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
     func run() throws {
-        let state = stateDirectory.map(StateDirectory.init(path:)) ?? .default()
+        let state = state.resolved
         guard let store = try EventStore(readingFrom: state.eventStorePath) else {
             // Nothing recorded yet is a normal answer, not a failure.
             FileHandle.standardError.write(Data("memwatchd: no events recorded yet (no \(state.eventStorePath))\n".utf8))

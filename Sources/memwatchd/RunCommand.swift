@@ -50,8 +50,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let paths = try state.prepare(snapshotDirectory: snapshot.snapshotDir)
-        let store = try EventStore(path: paths.state.eventStorePath)
-        let preload = try Preload.write(into: paths.state.path + "/preload")
+        // Watching is secondary: a store that cannot be used never keeps the app from starting.
+        let (store, storeNotes) = EventStore.openForWatching(path: paths.state.eventStorePath)
+        let preload = try Preload.write(into: paths.preload)
         let plan = NodeLaunchPlan(
             argv: command, environment: ProcessInfo.processInfo.environment,
             snapshotDirectory: paths.snapshots, preloadPath: preload, reportDirectory: paths.reports,
@@ -73,6 +74,9 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let reporter = EventReporter(store: store, alerts: StderrAlertSink(rawTerminal: supervisor.holdsTerminalRaw))
+        for note in storeNotes {
+            reporter.report(MemWatchEvent(time: Date(), type: .alert, reason: note))
+        }
         var sessionOptions = WatchSession.Options()
         sessionOptions.detector = detector
         sessionOptions.heapLimitShare = heapLimitShare
@@ -81,11 +85,17 @@ struct RunCommand: AsyncParsableCommand {
         let taker = SnapshotTaker(
             snapshotDirectory: plan.diagnosticDirectory, policy: snapshot.policy, reporter: reporter,
             signaller: dryRun ? DryRunSignaller() : PidfdSignaller())
-        let session = WatchSession(options: sessionOptions, reporter: reporter, snapshots: taker)
+        let session = WatchSession(options: sessionOptions, scope: supervisor.scope, reporter: reporter, snapshots: taker)
 
         let sampler = ProcSampler(interval: .milliseconds(Int(sampleInterval * 1000)))
         let sampling = Task { await session.sample(treeOf: supervisor.pid, with: sampler) }
         await session.consume(supervisor.traceRecords)
+        if supervisor.outputClosedWhileRunning {
+            reporter.report(MemWatchEvent(
+                time: Date(), type: .alert, pid: supervisor.pid,
+                reason: "the app closed its stdout and runs on: its GC trace can no longer be read, so leaks "
+                    + "are no longer detected; memwatchd waits for it to exit"))
+        }
         let exit = await supervisor.exit()
         sampling.cancel()
         await session.finish()

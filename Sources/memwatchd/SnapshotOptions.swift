@@ -18,6 +18,12 @@ struct SnapshotOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Free memory (MemAvailable, cgroup room) needed, as a multiple of the heap in use.", valueName: "factor"))
     var memoryHeadroomFactor: Double = 2
 
+    func validate() throws {
+        if snapshotDir?.isEmpty == true {
+            throw ValidationError("--snapshot-dir must name a directory; '' is not one (leave the option out for <state-dir>/snapshots)")
+        }
+    }
+
     var policy: SnapshotPolicy {
         SnapshotPolicy(
             memoryHeadroomFactor: memoryHeadroomFactor, maxSnapshotBytes: maxSnapshotBytes.bytes,

@@ -9,6 +9,13 @@ struct StateOptions: ParsableArguments {
         valueName: "dir"))
     var stateDirectory: String?
 
+    func validate() throws {
+        // An empty path would mean the current directory, silently.
+        if stateDirectory?.isEmpty == true {
+            throw ValidationError("--state-dir must name a directory; '' is not one (leave the option out for the default)")
+        }
+    }
+
     var resolved: StateDirectory {
         stateDirectory.map { StateDirectory(path: Self.absolute($0)) } ?? .default()
     }
@@ -24,6 +31,8 @@ struct StateOptions: ParsableArguments {
         var state: StateDirectory
         var snapshots: String
         var reports: String
+        /// Where the preload script is written.
+        var preload: String
     }
 
     func prepare(snapshotDirectory: String?) throws -> Paths {
@@ -31,8 +40,8 @@ struct StateOptions: ParsableArguments {
         try state.create()
         let snapshots = snapshotDirectory.map(Self.absolute) ?? state.snapshotsPath
         try StateDirectory.prepareSnapshotDirectory(snapshots)
-        let reports = state.path + "/procs"
-        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
-        return Paths(state: state, snapshots: snapshots, reports: reports)
+        return Paths(
+            state: state, snapshots: snapshots, reports: try state.prepareSubdirectory("procs"),
+            preload: try state.prepareSubdirectory("preload"))
     }
 }

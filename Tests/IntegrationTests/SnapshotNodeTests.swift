@@ -168,7 +168,7 @@ import TestSupport
         let link = state.path + "/linked-snapshots"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: elsewhere)
 
-        #expect(throws: StateDirectoryError.snapshotDirectoryIsSymlink(path: link)) {
+        #expect(throws: StateDirectoryError.isSymlink(path: link, role: "snapshot directory")) {
             try StateDirectory.prepareSnapshotDirectory(link)
         }
         // Even a taker built around the check refuses before signalling.
@@ -247,7 +247,7 @@ import TestSupport
         defer { state.remove() }
         let reports = state.path + "/reports"
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: false)
-        let preload = try Preload.write(into: state.path + "/preload")
+        let preload = try Preload.write(into: try StateDirectory(path: state.path).prepareSubdirectory("preload"))
         let app = try NodeBinary.system.start(["--require", preload], script: """
             const { Worker } = require('worker_threads');
             const worker = new Worker(`

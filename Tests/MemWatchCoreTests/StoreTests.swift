@@ -80,7 +80,7 @@ import TestSupport
         let foreign = dir + "/foreign"
         try StateDirectory.prepareSnapshotDirectory(foreign)
         #expect(chown(foreign, 65534, 65534) == 0)
-        #expect(throws: StateDirectoryError.snapshotDirectoryNotOwned(path: foreign, owner: 65534, us: 0)) {
+        #expect(throws: StateDirectoryError.notOwned(path: foreign, role: "snapshot directory", owner: 65534, us: 0)) {
             try StateDirectory.prepareSnapshotDirectory(foreign)
         }
     }
@@ -148,13 +148,13 @@ import TestSupport
 
         let link = dir + "/link"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: snapshots)
-        #expect(throws: StateDirectoryError.snapshotDirectoryIsSymlink(path: link)) {
+        #expect(throws: StateDirectoryError.isSymlink(path: link, role: "snapshot directory")) {
             try StateDirectory.prepareSnapshotDirectory(link)
         }
         let open = dir + "/open"
         try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o777])
         chmod(open, 0o777)
-        #expect(throws: StateDirectoryError.snapshotDirectoryWritableByOthers(path: open, mode: 0o777)) {
+        #expect(throws: StateDirectoryError.writableByOthers(path: open, role: "snapshot directory", mode: 0o777)) {
             try StateDirectory.prepareSnapshotDirectory(open)
         }
     }

@@ -21,7 +21,8 @@ import Testing
             ("[info] request 1 done\n", false),
             ("[1, 2, 3]\n", false),
             ("Enter name: ", false),          // a prompt: partial line
-            (node22, true),                    // trace right after it, same physical line
+            ("bob\n", false),
+            (node22, true),
             ("[12:0xzz] not a trace\n", false),
             ("[42: 0xabc] 7 ms: close, but not V8's prefix\n", false),
             ("[7]\n", false),
@@ -113,6 +114,41 @@ import Testing
             #expect(String(decoding: result.app, as: UTF8.self) == (keepTrace ? Self.node26MemoryPool : "") + app)
             #expect(result.records == 1)
         }
+    }
+
+    /// V8 prints its line after a prompt the app wrote earlier (`Enter name: `):
+    /// a read that starts with it holds V8's line alone.
+    @Test func traceLineAfterAPromptOfAnEarlierReadIsRemoved() {
+        for prompt in ["Enter name: ", "42% [=====     ]\r"] {
+            let result = Self.run([Array(prompt.utf8), Array(Self.node22.utf8), Array("bob\n".utf8)])
+            #expect(String(decoding: result.app, as: UTF8.self) == prompt + "bob\n")
+            #expect(result.records == 1)
+        }
+    }
+
+    /// Text that quotes a trace line inside one write is the app's line, byte
+    /// for byte: a chat message, a log relay's prefix before a child's line.
+    @Test func traceLookingTextInsideAnAppLineStaysWhole() {
+        let quoted = "user said: [1:0x1]       5 ms: Scavenge 1.0 (2.0) -> 0.5 (2.0) MB, 0.10 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n"
+        let relayed = "[0] " + Self.node20
+        for line in [quoted, relayed] {
+            let input = Array(("before\n" + line + "after\n").utf8)
+            #expect(Self.run([input]).app == input)
+            #expect(Self.run([Array(input[..<7]), Array(input[7...])]).app == input, "a read starting the line")
+        }
+        // The relayed line is a watched process's collection all the same.
+        #expect(Self.run([Array(relayed.utf8)]).records == 1)
+    }
+
+    /// Lines naming a process memwatchd does not watch are app output, however V8-like.
+    @Test func linesOfUnwatchedPidsAreAppOutput() {
+        var filter = TraceOutputFilter(admits: { $0 == 4248 })  // node20's pid, not node22's
+        var output = TraceOutputFilter.Output()
+        let input = Array((Self.node20 + Self.node22 + "end\n").utf8)
+        input.withUnsafeBytes { filter.feed($0, into: &output) }
+        filter.flush(into: &output)
+        #expect(String(decoding: output.app, as: UTF8.self) == Self.node22 + "end\n")
+        #expect(output.records.map(\.isolate.pid) == [4248])
     }
 
     @Test func partialAppLinesAreReleasedAtOnce() {

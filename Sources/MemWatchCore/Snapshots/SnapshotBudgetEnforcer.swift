@@ -3,59 +3,71 @@ import Foundation
 import Glibc
 #endif
 
-/// Deletes managed snapshots (files memwatchd recorded, never others) to keep
-/// within `--max-snapshot-bytes`, recording a `snapshot-deleted` event for each.
+/// Deletes managed snapshots to keep within `--max-snapshot-bytes`, recording
+/// a `snapshot-deleted` event for each.
+///
+/// A path read back from the store is never trusted alone: only a regular
+/// file directly inside the snapshot directory memwatchd manages is counted
+/// or deleted, found by name relative to that directory's descriptor, never
+/// through a symlink. A row planted in the store cannot aim it elsewhere.
 public struct SnapshotBudgetEnforcer: Sendable {
     public let reporter: EventReporter
     public let maxSnapshotBytes: Int64
+    /// The snapshot directory, as its snapshots' paths name it.
+    public let directory: String
 
-    public init(reporter: EventReporter, maxSnapshotBytes: Int64) {
+    public init(reporter: EventReporter, maxSnapshotBytes: Int64, directory: String) {
         self.reporter = reporter
         self.maxSnapshotBytes = maxSnapshotBytes
+        self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
     }
 
-    /// Managed snapshots that are still regular files on disk, oldest first.
+    /// Managed snapshots that are still regular files in the snapshot directory, oldest first.
     public func existingManagedSnapshots() -> [ManagedSnapshot] {
         let recorded = (try? reporter.store.managedSnapshots()) ?? []
-        return recorded.filter { snapshot in
-            var info = stat()
-            return lstat(snapshot.path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-        }
+        return withDirectory { directoryFD in
+            recorded.filter { snapshot in
+                guard let name = name(inDirectory: snapshot.path) else { return false }
+                var info = stat()
+                return fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
+            }
+        } ?? []
     }
 
-    /// Deletes the oldest managed snapshots until they fit the budget (e.g. at
-    /// start-up after the budget was lowered). Returns what was deleted.
-    @discardableResult
-    public func enforce(now: Date = Date()) -> [ManagedSnapshot] {
-        var remaining = existingManagedSnapshots().reduce(Int64(0)) { $0 + $1.bytes }
-        var victims: [ManagedSnapshot] = []
-        for snapshot in existingManagedSnapshots() where remaining > maxSnapshotBytes {
-            victims.append(snapshot)
-            remaining -= snapshot.bytes
-        }
-        return delete(victims, now: now)
-    }
-
-    /// Deletes these snapshots, which must be managed ones. A path whose
-    /// directory or file has become a symlink is left alone.
+    /// Deletes these snapshots, which must be managed ones. Returns those
+    /// deleted (or already gone); anything outside the snapshot directory,
+    /// or not a regular file, is left alone.
     @discardableResult
     public func delete(_ snapshots: [ManagedSnapshot], now: Date = Date()) -> [ManagedSnapshot] {
-        snapshots.filter { snapshot in
-            let directory = (snapshot.path as NSString).deletingLastPathComponent
-            let name = (snapshot.path as NSString).lastPathComponent
-            let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard directoryFD >= 0 else { return false }
-            defer { close(directoryFD) }
-            var info = stat()
-            let exists = fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0
-            if exists, info.st_mode & S_IFMT != S_IFREG { return false }
-            if exists, unlinkat(directoryFD, name, 0) != 0 { return false }
-            reporter.report(MemWatchEvent(
-                time: now, type: .snapshotDeleted,
-                reason: "oldest managed snapshot deleted to stay within the snapshot budget of "
-                    + "\(HumanReadable.bytes(maxSnapshotBytes)) (--max-snapshot-bytes)",
-                path: snapshot.path, bytes: snapshot.bytes))
-            return true
-        }
+        withDirectory { directoryFD in
+            snapshots.filter { snapshot in
+                guard let name = name(inDirectory: snapshot.path) else { return false }
+                var info = stat()
+                let exists = fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0
+                if exists, info.st_mode & S_IFMT != S_IFREG { return false }
+                if exists, unlinkat(directoryFD, name, 0) != 0 { return false }
+                reporter.report(MemWatchEvent(
+                    time: now, type: .snapshotDeleted,
+                    reason: "oldest managed snapshot deleted to stay within the snapshot budget of "
+                        + "\(HumanReadable.bytes(maxSnapshotBytes)) (--max-snapshot-bytes)",
+                    path: snapshot.path, bytes: snapshot.bytes))
+                return true
+            }
+        } ?? []
+    }
+
+    /// The file name of `path` when it lies directly in the snapshot directory.
+    private func name(inDirectory path: String) -> String? {
+        let parent = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        guard parent == directory, !name.isEmpty, name != ".", name != "..", !name.contains("/") else { return nil }
+        return name
+    }
+
+    private func withDirectory<T>(_ body: (Int32) -> T) -> T? {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return body(fd)
     }
 }

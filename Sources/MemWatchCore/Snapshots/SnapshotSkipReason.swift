@@ -12,6 +12,8 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
     case perProcessLimitReached(pid: Int32, count: Int, limit: Int)
     /// The process was gone before the signal.
     case processExited(pid: Int32)
+    /// A symlink, hard link or other non-file waits under the snapshot's name.
+    case plantedEntry(path: String)
     /// `--dry-run`: everything checked, nothing sent (`thread`: a worker's heap was wanted).
     case dryRun(pid: Int32, thread: Int?)
 
@@ -25,6 +27,7 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
         case .coolingDown: "cooldown"
         case .perProcessLimitReached: "per-process-limit"
         case .processExited: "process-exited"
+        case .plantedEntry: "planted-entry"
         case .dryRun: "dry-run"
         }
     }
@@ -55,6 +58,9 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
                 + "compare the ones taken (memwatchd heap diff) or raise the limit"
         case let .processExited(pid):
             return "pid \(pid) exited before the snapshot could be requested"
+        case let .plantedEntry(path):
+            return "\(path) has the name of the snapshot node would write next but is a symbolic link, a hard link "
+                + "or not a file: node would write the heap through it; no signal is sent while it is there (remove it)"
         case let .dryRun(pid, nil):
             return "dry run: would have sent SIGUSR2 to pid \(pid)"
         case let .dryRun(pid, thread?):

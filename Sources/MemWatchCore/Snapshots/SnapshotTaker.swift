@@ -25,7 +25,8 @@ public actor SnapshotTaker {
         self.reporter = reporter
         self.signaller = signaller
         self.now = now
-        self.budget = SnapshotBudgetEnforcer(reporter: reporter, maxSnapshotBytes: policy.maxSnapshotBytes)
+        self.budget = SnapshotBudgetEnforcer(
+            reporter: reporter, maxSnapshotBytes: policy.maxSnapshotBytes, directory: snapshotDirectory)
     }
 
     /// Takes a snapshot of `request.process` if the guards allow; records a
@@ -66,12 +67,18 @@ public actor SnapshotTaker {
         case let .take(deletingFirst): victims = deletingFirst
         }
 
+        let thread = request.trigger.workerThread ?? 0
+        for directory in [snapshotDirectory] + (request.appDirectory.map { [$0] } ?? []) {
+            if let planted = PlantedSnapshotEntry.find(in: directory, pid: process.pid, thread: thread) {
+                return skipped(.plantedEntry(path: planted), request)
+            }
+        }
         // Watch before signalling so the file's creation cannot be missed.
         let watcher: SnapshotWatcher
         do {
             // SIGUSR2 snapshots the main thread (id 0); a worker writes under its own id.
             watcher = try SnapshotWatcher(
-                pid: process.pid, thread: request.trigger.workerThread ?? 0, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
+                pid: process.pid, thread: thread, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
         } catch {
             return failed(error.description, .noFile, request)
         }

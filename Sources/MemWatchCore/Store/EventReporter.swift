@@ -16,9 +16,9 @@ public struct EventReporter: Sendable {
         do {
             recorded = try store.record(event)
         } catch {
+            let lost = "\(error.description); this \(event.type) event is not in the store, only in the alert below"
             alerts.emit(Alert(
-                priority: .error, message: error.description,
-                event: MemWatchEvent(time: event.time, type: .alert, reason: error.description)))
+                priority: .error, message: lost, event: MemWatchEvent(time: event.time, type: .alert, reason: lost)))
         }
         alerts.emit(Alert(event: recorded))
         return recorded

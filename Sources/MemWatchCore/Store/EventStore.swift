@@ -1,22 +1,71 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The events memwatchd recorded: SQLite at `<state>/events.sqlite` in WAL
 /// mode, so `memwatchd events` reads while a daemon writes.
 public final class EventStore: Sendable {
     public let path: String
-    private let database: DatabasePool
+    private let database: any DatabaseWriter
 
-    /// Opens (creating if needed) the store at `path` for recording.
+    /// Opens (creating if needed) the store at `path` for recording. The file
+    /// and its WAL are 0600 whatever the umask: SQLite gives the WAL and
+    /// shared-memory files the database's own mode.
     public init(path: String) throws(EventStoreError) {
         self.path = path
         do {
+            try Self.makePrivate(path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
             database = try DatabasePool(path: path, configuration: configuration)
             try EventStoreSchema.migrator.migrate(database)
+            for suffix in ["-wal", "-shm"] { try Self.makePrivate(path + suffix, create: false) }
+        } catch let error as EventStoreError {
+            throw error
         } catch {
-            throw .cannotOpen(path: path, reason: Self.message(error))
+            throw Self.isCorruption(error)
+                ? .corrupt(path: path, reason: Self.message(error)) : .cannotOpen(path: path, reason: Self.message(error))
+        }
+    }
+
+    /// A store that lives in memory only, for when the file cannot be used:
+    /// watching goes on, and what it records is lost at exit.
+    private init(inMemoryStandingFor path: String) throws {
+        self.path = path
+        database = try DatabaseQueue()
+        try EventStoreSchema.migrator.migrate(database)
+    }
+
+    /// Whether events reach the file at ``path`` (false: memory only).
+    public var isPersistent: Bool { database is DatabasePool }
+
+    /// Opens the store for a watching command, which must never be stopped by
+    /// it: a corrupt file is moved aside (`events.sqlite.corrupt-<time>`) and a
+    /// fresh one made; a file that cannot be used at all gives a store in
+    /// memory. `notes` say what was done, for the alert sinks.
+    public static func openForWatching(path: String, now: Date = Date()) -> (store: EventStore, notes: [String]) {
+        do {
+            return (try EventStore(path: path), [])
+        } catch let error {
+            var notes: [String] = []
+            if case .corrupt = error {
+                let aside = path + ".corrupt-" + Self.stamp(now)
+                if rename(path, aside) == 0 {
+                    for suffix in ["-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
+                    notes.append("\(error.description); moved it to \(aside) and started a fresh store")
+                    if let fresh = try? EventStore(path: path) { return (fresh, notes) }
+                } else {
+                    notes.append("\(error.description); cannot move it aside: \(String(cString: strerror(errno)))")
+                }
+            } else {
+                notes.append(error.description)
+            }
+            // A schema in memory cannot fail but for lack of memory, and then nothing can go on.
+            let memory = try! EventStore(inMemoryStandingFor: path)
+            notes.append("events of this run are kept in memory only and are lost at exit; `memwatchd events` will not show them")
+            return (memory, notes)
         }
     }
 
@@ -124,6 +173,38 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// Creates `file` 0600 if missing (`create`), never through a symlink,
+    /// and takes group and other bits off one an older memwatchd left open.
+    private static func makePrivate(_ file: String, create: Bool = true) throws(EventStoreError) {
+        let fd = open(file, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0), 0o600)
+        guard fd >= 0 else {
+            if !create && errno == ENOENT { return }
+            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+            throw .cannotOpen(path: file, reason: reason)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw .cannotOpen(path: file, reason: "not a regular file")
+        }
+        if info.st_mode & 0o077 != 0, info.st_uid == geteuid() { fchmod(fd, 0o600) }
+    }
+
+    private static func isCorruption(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
+    }
+
+    /// `20261202T011500Z`: sorts by time, safe in a file name.
+    private static func stamp(_ time: Date) -> String {
+        var seconds = time_t(time.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d%02d%02dT%02d%02d%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
     private static func message(_ error: any Error) -> String {
         (error as? DatabaseError)?.message ?? String(describing: error)
     }
@@ -132,12 +213,15 @@ public final class EventStore: Sendable {
 /// A store that cannot be used, naming the file.
 public enum EventStoreError: Error, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
+    /// The file is not an SQLite database, or a damaged one.
+    case corrupt(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
     case cannotRead(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason): "cannot open event store \(path): \(reason)"
+        case let .corrupt(path, reason): "event store \(path) is damaged: \(reason)"
         case let .cannotWrite(path, reason): "cannot record event in \(path): \(reason)"
         case let .cannotRead(path, reason): "cannot read events from \(path): \(reason)"
         }

@@ -18,4 +18,9 @@ public struct EventType: RawRepresentable, Hashable, Sendable, Codable, Expressi
     public static let alert: EventType = "alert"
     public static let restart: EventType = "restart"
     public static let exit: EventType = "exit"
+
+    /// Every type this memwatchd records, in the order `events --help` lists them.
+    public static let known: [EventType] = [
+        .leak, .snapshot, .snapshotSkipped, .snapshotFailed, .snapshotDeleted, .alert, .restart, .exit,
+    ]
 }

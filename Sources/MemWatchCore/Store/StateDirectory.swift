@@ -31,30 +31,41 @@ public struct StateDirectory: Sendable, Equatable {
     public var snapshotsPath: String { path + "/snapshots" }
     public var eventStorePath: String { path + "/events.sqlite" }
 
-    /// Creates the state directory (0700) if needed.
+    /// Creates the state directory (0700, and missing parents) if needed and
+    /// checks that it can be trusted (``DirectoryTrust``).
     public func create() throws(StateDirectoryError) {
         try Self.createPrivateDirectory(path)
+        try DirectoryTrust.verify(path, role: "state directory")
     }
 
     /// Creates `path` (and missing parents) with mode 0700 and checks it is a
     /// directory we may safely write heap snapshots into: not a symlink, owned
-    /// by us, not writable by others. Heap snapshots hold every string in the
-    /// app's heap (tokens, passwords), so a directory someone else controls is refused.
+    /// by us, not writable by others, nor below a directory others can write.
+    /// Heap snapshots hold every string in the app's heap (tokens, passwords),
+    /// so a directory someone else controls is refused.
     public static func prepareSnapshotDirectory(_ path: String) throws(StateDirectoryError) {
         try createPrivateDirectory(path)
         var info = stat()
-        guard lstat(path, &info) == 0 else {
-            throw .cannotInspect(path: path, reason: String(cString: strerror(errno)))
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() {
+            // Root may own the state dir; the snapshots must be memwatchd's own.
+            throw .notOwned(path: path, role: "snapshot directory", owner: info.st_uid, us: geteuid())
         }
-        let kind = info.st_mode & S_IFMT
-        if kind == S_IFLNK { throw .snapshotDirectoryIsSymlink(path: path) }
-        guard kind == S_IFDIR else { throw .notADirectory(path: path) }
-        guard info.st_uid == geteuid() else {
-            throw .snapshotDirectoryNotOwned(path: path, owner: info.st_uid, us: geteuid())
+        try DirectoryTrust.verify(path, role: "snapshot directory")
+    }
+
+    /// A directory of memwatchd's inside the state directory (the preload's,
+    /// the reports'): created 0700 whatever the umask, and made so if an older
+    /// memwatchd left it more open.
+    public func prepareSubdirectory(_ name: String) throws(StateDirectoryError) -> String {
+        let subdirectory = path + "/" + name
+        try Self.createPrivateDirectory(subdirectory)
+        var info = stat()
+        if lstat(subdirectory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+           info.st_uid == geteuid(), info.st_mode & 0o077 != 0 {
+            chmod(subdirectory, 0o700)
         }
-        guard info.st_mode & (S_IWGRP | S_IWOTH) == 0 else {
-            throw .snapshotDirectoryWritableByOthers(path: path, mode: info.st_mode & 0o777)
-        }
+        try DirectoryTrust.verify(subdirectory, role: "state directory")
+        return subdirectory
     }
 
     static func createPrivateDirectory(_ path: String) throws(StateDirectoryError) {
@@ -81,10 +92,12 @@ public struct StateDirectory: Sendable, Equatable {
 public enum StateDirectoryError: Error, Equatable, CustomStringConvertible {
     case cannotCreate(path: String, reason: String)
     case cannotInspect(path: String, reason: String)
-    case notADirectory(path: String)
-    case snapshotDirectoryIsSymlink(path: String)
-    case snapshotDirectoryNotOwned(path: String, owner: uid_t, us: uid_t)
-    case snapshotDirectoryWritableByOthers(path: String, mode: mode_t)
+    case notADirectory(path: String, role: String)
+    case isSymlink(path: String, role: String)
+    case notOwned(path: String, role: String, owner: uid_t, us: uid_t)
+    case writableByOthers(path: String, role: String, mode: mode_t)
+    /// A directory above `path` that someone other than memwatchd's user or root can write.
+    case unsafeAncestor(path: String, role: String, ancestor: String, owner: uid_t, mode: mode_t)
 
     public var description: String {
         switch self {
@@ -92,17 +105,24 @@ public enum StateDirectoryError: Error, Equatable, CustomStringConvertible {
             return "cannot create directory \(path): \(reason)"
         case let .cannotInspect(path, reason):
             return "cannot inspect \(path): \(reason)"
-        case let .notADirectory(path):
-            return "\(path) is not a directory; point --snapshot-dir at a directory"
-        case let .snapshotDirectoryIsSymlink(path):
-            return "snapshot directory \(path) is a symbolic link; memwatchd never follows a symlink "
-                + "into its snapshot directory: use the real path or a directory of its own"
-        case let .snapshotDirectoryNotOwned(path, owner, us):
-            return "snapshot directory \(path) belongs to uid \(owner), not to memwatchd's uid \(us); "
-                + "heap snapshots hold the app's secrets: use a directory memwatchd owns"
-        case let .snapshotDirectoryWritableByOthers(path, mode):
-            return "snapshot directory \(path) is writable by others (mode \(String(mode, radix: 8))); "
+        case let .notADirectory(path, role):
+            return "\(role) \(path) is not a directory; point memwatchd at a directory"
+        case let .isSymlink(path, role):
+            return "\(role) \(path) is a symbolic link; memwatchd never follows a symlink "
+                + "into its \(role): use the real path or a directory of its own"
+        case let .notOwned(path, role, owner, us):
+            return "\(role) \(path) belongs to uid \(owner), not to memwatchd's uid \(us)"
+                + (role == "snapshot directory" ? "" : " or root")
+                + "; whoever owns it can replace what memwatchd keeps there (the preload node runs, "
+                + "the heap snapshots with the app's secrets): run `chown \(us) \(path)` or use a directory memwatchd owns"
+        case let .writableByOthers(path, role, mode):
+            return "\(role) \(path) is writable by others (mode \(String(mode, radix: 8))); "
                 + "run `chmod go-w \(path)` or use another directory"
+        case let .unsafeAncestor(path, role, ancestor, owner, mode):
+            return "\(role) \(path) is below \(ancestor) (uid \(owner), mode \(String(mode, radix: 8))), "
+                + "which someone other than memwatchd's user and root can write without the sticky bit, "
+                + "so they could replace \(path); run `chown root \(ancestor) && chmod go-w \(ancestor)` "
+                + "(or `chmod +t` for a shared directory like /tmp), or use a directory elsewhere"
         }
     }
 }

@@ -48,7 +48,7 @@ public enum Preload {
             const name = isMainThread ? `${process.pid}.json` : `${process.pid}-${threadId}.json`;
             const file = path.join(dir, name);
             const temp = `${file}.${process.pid}-${threadId}.tmp`;
-            fs.writeFileSync(temp, JSON.stringify(report) + '\n', { mode: 0o644 });
+            fs.writeFileSync(temp, JSON.stringify(report) + '\n', { mode: 0o600 });
             fs.renameSync(temp, file);
           } catch (_) { return; /* a report is a nicety; never disturb the app */ }
 
@@ -94,7 +94,7 @@ public enum Preload {
               result.error = String(e && e.message || e);
             }
             try {
-              fs.writeFileSync(`${base}.snapshot.tmp`, JSON.stringify(result) + '\n', { mode: 0o644 });
+              fs.writeFileSync(`${base}.snapshot.tmp`, JSON.stringify(result) + '\n', { mode: 0o600 });
               fs.renameSync(`${base}.snapshot.tmp`, `${base}.snapshot.json`);
               fs.rmSync(claimed, { force: true });
             } catch (_) {}
@@ -104,22 +104,23 @@ public enum Preload {
 
         """#
 
-    /// Writes the script into `directory` (created if needed) atomically,
-    /// mode 0644, and returns its path.
+    /// Writes the script into `directory` (one of the state directory's,
+    /// already checked) atomically, mode 0600 whatever the umask, and returns
+    /// its path. The temp file is made with `O_EXCL | O_NOFOLLOW`: nothing
+    /// planted under its name is followed or reused.
     @discardableResult
     public static func write(into directory: String) throws -> String {
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let path = (directory as NSString).appendingPathComponent(fileName)
-        let temp = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(
-            atPath: temp, contents: Data(script.utf8), attributes: [.posixPermissions: 0o644])
-        else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temp])
-        }
-        chmod(temp, 0o644)  // createFile's mode passes through the umask
-        guard rename(temp, path) == 0 else {
-            let code = errno
+        let temp = path + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let bytes = Array(script.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let writeError = errno
+        fchmod(fd, 0o600)
+        close(fd)
+        guard written == bytes.count, rename(temp, path) == 0 else {
+            let code = written == bytes.count ? errno : writeError
             unlink(temp)
             throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
         }

@@ -41,6 +41,9 @@ public final class Supervisor: Sendable {
     }
 
     public let child: ChildProcess
+    /// The command's process and those below it: the only pids whose trace
+    /// lines are taken out of the output and handed on.
+    public let scope: ProcessTreeScope
     /// Trace lines from the app's stdout, parsed, in order. Finishes when
     /// the output is drained.
     public let traceRecords: AsyncStream<GCTraceRecord>
@@ -63,6 +66,8 @@ public final class Supervisor: Sendable {
         /// child) still run, and memwatchd must not leave them behind.
         var stopUnsettled = false
         var outputDrained = false
+        /// The app closed its stdout while it ran on: no trace can come any more.
+        var outputClosedWhileRunning = false
         var waiters: [CheckedContinuation<ChildExit, Never>] = []
         var cleanup: [@Sendable () -> Void] = []
     }
@@ -92,6 +97,12 @@ public final class Supervisor: Sendable {
             child = try ChildProcess(argv: argv, environment: environment, output: .pipe)
         }
         usesPty = pty != nil
+        do {
+            scope = ProcessTreeScope(root: try ProcessHandle(pid: child.pid))
+        } catch {
+            child.signalGroup(SIGKILL)
+            throw .system("opening a pidfd for the command", ESRCH)
+        }
         let (records, recordSink) = AsyncStream.makeStream(
             of: GCTraceRecord.self, bufferingPolicy: .bufferingNewest(100_000))
         traceRecords = records
@@ -141,6 +152,10 @@ public final class Supervisor: Sendable {
             if let done { continuation.resume(returning: done) }
         }
     }
+
+    /// Whether the app closed its stdout and then went on running: from then
+    /// on its GC trace cannot be read. Known once ``traceRecords`` finished.
+    public var outputClosedWhileRunning: Bool { state.withLock { $0.outputClosedWhileRunning } }
 
     /// Graceful stop: `signal` (SIGTERM) to the app's group, then SIGKILL to
     /// the group after `stopTimeout` if anything of it still runs. Returns
@@ -212,7 +227,8 @@ public final class Supervisor: Sendable {
     private func pumpOutput(to records: AsyncStream<GCTraceRecord>.Continuation) {
         defer { records.finish() }
         let fd = child.outputFD
-        var filter = TraceOutputFilter(keepTrace: options.keepTrace)
+        let scope = scope
+        var filter = TraceOutputFilter(keepTrace: options.keepTrace) { scope.handle(for: $0) != nil }
         // App bytes go straight from the read buffer to memwatchd's stdout.
         var output = ForwardingSink(app: OutputSink(fd: options.outputFD), records: records)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
@@ -254,7 +270,10 @@ public final class Supervisor: Sendable {
                 drained = true
                 continue
             }
-            if count <= 0 { break }  // EOF, or EIO from a pty whose slave is closed
+            if count <= 0 {  // EOF, or EIO from a pty whose slave is closed
+                noteIfClosedWhileRunning()
+                break
+            }
             drained = count < buffer.count
             quietSinceExit = 0
             filter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &output)
@@ -264,7 +283,9 @@ public final class Supervisor: Sendable {
             // gather: the app's writes then find the pipe non-empty and wake
             // no one. A bulk writer reads big and an app that prints now and
             // then reads at once: neither naps.
-            guard drained, count < Self.trickleReadBytes else {
+            // Not while a line is open: a prompt and V8's line after it must
+            // come in separate reads to be told apart from one app line.
+            guard drained, count < Self.trickleReadBytes, !filter.endsMidLine else {
                 lastSmallRead = nil
                 continue
             }
@@ -275,6 +296,15 @@ public final class Supervisor: Sendable {
             lastSmallRead = now
         }
         filter.flush(into: &output)
+    }
+
+    /// At EOF: a child that exits closes its stdout a moment before its
+    /// pidfd turns readable, so it is given a second to do so.
+    private func noteIfClosedWhileRunning() {
+        guard !state.withLock({ $0.exit != nil }) else { return }
+        var exit = pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)
+        while poll(&exit, 1, 1000) < 0 && errno == EINTR {}
+        if exit.revents == 0 { state.withLock { $0.outputClosedWhileRunning = true } }
     }
 
     private static let trickleReadBytes = 16 * 1024

@@ -11,14 +11,22 @@ import Glibc
 /// V8 writes each trace line with a single `write`, so in practice a held
 /// tail is completed within microseconds.
 ///
-/// A trace line may start in the middle of a physical line: V8 prints with C
-/// stdio and the app with libuv, so `Enter name: [123:0x5a…] 45 ms:
-/// Scavenge …\n` is a partial app line (`Enter name: `, forwarded) followed
-/// by a whole trace line (dropped). Hence every `[` is a possible start, found
-/// with `memchr`; bytes between them are not examined one by one.
+/// Only whole lines V8 wrote are taken out; everything else passes byte for
+/// byte. A trace line starts a line, or follows a partial app line: V8 prints
+/// with C stdio and the app with libuv, so `Enter name: [123:0x5a…] 45 ms:
+/// Scavenge …\n` can be a prompt (forwarded) and then V8's line (dropped).
+/// The two came in separate writes; an app line that merely quotes one
+/// (`user said: [1:0x1] 5 ms: Scavenge …`, a log relay's `[0] [123:0x…] …`)
+/// came in one. A pipe does not keep writes apart, but a read never starts
+/// inside a write: so a candidate in mid-line is V8's only when a read
+/// starts with it. One inside a read stays app output (its record still
+/// counts when its pid is watched: a relay passes on its children's trace).
+/// Every `[` is a possible start, found with `memchr`; bytes between them
+/// are not examined one by one.
 ///
-/// Whether a candidate is a trace line is the parser's call: any record
-/// it returns means "trace line".
+/// Whether a candidate is a trace line is the parser's call (any record it
+/// returns means "trace line") and the caller's: a line naming a process
+/// that is not watched (`admits`) is app output, whatever it looks like.
 public struct TraceOutputFilter {
     /// Collects what the filter produced. Reuse one value across calls
     /// (clear it after writing) to avoid allocating per chunk. A caller that
@@ -46,7 +54,14 @@ public struct TraceOutputFilter {
     /// A candidate trace line longer than this is app output.
     public static let longestTraceLine = 64 * 1024
 
+    /// Whether a line names a process whose trace memwatchd believes; nil: any.
+    private let admits: ((Int32) -> Bool)?
     private var held: [UInt8] = []
+    /// The byte before the next one to scan (the held tail's first, if any)
+    /// ended a line, or nothing came yet.
+    private var atLineStart = true
+    /// The held tail began a read.
+    private var heldBeganRead = false
     /// The last trace line was V8's `Memory pool: Removed pages: N, removed
     /// large pages: N`, whose format string (Node 26's `--trace-gc-nvp`) has a
     /// stray newline: its end, `, removed zone reservations: N`, comes as a
@@ -55,24 +70,37 @@ public struct TraceOutputFilter {
     private static let memoryPoolLineEnd = Array("removed large pages: ".utf8)
     private static let zoneReservationsLine = Array(", removed zone reservations: ".utf8)
 
-    public init(keepTrace: Bool = false, parser: GCTraceParser = GCTraceParser()) {
+    /// - Parameter admits: whether trace lines of this pid are believed (the
+    ///   launched process and those below it); others are app output. Nil
+    ///   believes every pid (replaying a log).
+    public init(keepTrace: Bool = false, parser: GCTraceParser = GCTraceParser(), admits: ((Int32) -> Bool)? = nil) {
         self.keepTrace = keepTrace
         self.parser = parser
+        self.admits = admits
     }
 
     /// True when bytes are held back as a possible start of a trace line.
     public var isHolding: Bool { !held.isEmpty }
 
+    /// The output so far ends inside a line (a prompt, a progress bar).
+    public var endsMidLine: Bool { !atLineStart }
+
+    /// Filters one read's bytes.
     public mutating func feed<Sink: TraceOutputSink>(_ chunk: UnsafeRawBufferPointer, into output: inout Sink) {
         if held.isEmpty {
-            let holdFrom = scan(chunk, into: &output)
+            let holdFrom = scan(chunk, readStarts: (0, nil), into: &output)
             if holdFrom < chunk.count {
+                heldBeganRead = holdFrom == 0
                 held.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[holdFrom...]))
             }
         } else {
+            let readStart = held.count
             held.append(contentsOf: chunk)
             var pending = held
-            let holdFrom = pending.withUnsafeBytes { scan($0, into: &output) }
+            let holdFrom = pending.withUnsafeBytes {
+                scan($0, readStarts: (heldBeganRead ? 0 : nil, readStart), into: &output)
+            }
+            if holdFrom > 0 { heldBeganRead = holdFrom == readStart }
             pending.removeFirst(holdFrom)
             held = pending
         }
@@ -80,14 +108,32 @@ public struct TraceOutputFilter {
 
     /// Releases held bytes as app output: nothing more came to complete them.
     public mutating func flush<Sink: TraceOutputSink>(into output: inout Sink) {
-        if !held.isEmpty { held.withUnsafeBytes { output.appOutput($0) } }
+        if let last = held.last {
+            held.withUnsafeBytes { output.appOutput($0) }
+            atLineStart = Self.endsLine(last)
+        }
         held.removeAll(keepingCapacity: true)
         awaitingZoneReservations = false
     }
 
+    private static func endsLine(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
     /// Emits what `buffer` holds and returns where the tail to hold begins
-    /// (`buffer.count` when nothing is held).
-    private mutating func scan<Sink: TraceOutputSink>(_ buffer: UnsafeRawBufferPointer, into output: inout Sink) -> Int {
+    /// (`buffer.count` when nothing is held). `readStarts`: the offsets in
+    /// `buffer` where a read began.
+    private mutating func scan<Sink: TraceOutputSink>(
+        _ buffer: UnsafeRawBufferPointer, readStarts: (Int?, Int?), into output: inout Sink
+    ) -> Int {
+        let holdFrom = scanLines(buffer, readStarts: readStarts, into: &output)
+        if holdFrom > 0 { atLineStart = Self.endsLine(buffer[holdFrom - 1]) }
+        return holdFrom
+    }
+
+    private mutating func scanLines<Sink: TraceOutputSink>(
+        _ buffer: UnsafeRawBufferPointer, readStarts: (Int?, Int?), into output: inout Sink
+    ) -> Int {
         let count = buffer.count
         guard let base = buffer.baseAddress, count > 0 else { return 0 }
         var emitted = 0
@@ -121,8 +167,15 @@ public struct TraceOutputFilter {
                 // A pty turns V8's "\n" into "\r\n".
                 let contentEnd = lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") ? lineEnd - 1 : lineEnd
                 let line = UnsafeRawBufferPointer(rebasing: buffer[start..<contentEnd])
-                guard let record = parser.parse(line) else {
+                guard let record = parser.parse(line), admits?(record.isolate.pid) ?? true else {
                     searchFrom = start + 1
+                    continue
+                }
+                let startsLine = start == 0 ? atLineStart : Self.endsLine(buffer[start - 1])
+                if !startsLine && start != readStarts.0 && start != readStarts.1 {
+                    // Inside one write with app text before it: the app's line.
+                    output.traceRecord(record)
+                    searchFrom = lineEnd + 1
                     continue
                 }
                 let keptEnd = keepTrace ? lineEnd + 1 : start

@@ -29,9 +29,9 @@ public enum WorkerSnapshotRequest {
     public static func request(pid: Int32, threadID: Int, reportDirectory: String) throws {
         let base = "\(reportDirectory)/\(pid)-\(threadID)"
         unlink(base + ".snapshot.json")
-        guard FileManager.default.createFile(atPath: base + ".snapshot-request", contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: base + ".snapshot-request"])
-        }
+        let fd = open(base + ".snapshot-request", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        close(fd)
     }
 
     /// Asks every worker thread of `pid` that reported itself; returns their thread ids.

@@ -23,25 +23,34 @@ public actor WatchSession {
         public init() {}
     }
 
+    /// Isolates watched per process at most: a worker pool rarely runs more,
+    /// and an app printing made-up trace lines must not grow memwatchd.
+    public static let maxIsolatesPerProcess = 64
+
     private let options: Options
+    private let scope: any WatchScope
     private let reporter: EventReporter
     private let snapshots: SnapshotTaker
     private let proc: ProcReader
     private let cgroups: CgroupMemoryReader
     private var watch: LeakWatch
     private var processes: [Int32: WatchedProcess] = [:]
-    /// Pids that vanished before they could be held: not looked up again.
-    private var unreachable: Set<Int32> = []
+    /// The isolates watched under each pid, up to `maxIsolatesPerProcess`.
+    private var isolatesByPID: [Int32: Set<UInt64>] = [:]
+    /// Pids told of once that they passed the isolate bound.
+    private var isolateLimitNoted: Set<Int32> = []
     private var actions: [Task<Void, Never>] = []
     /// Snapshot comparisons under way, by number: (older, newer) file.
     private var comparisons: [Int: (old: String, new: String)] = [:]
     private var comparisonsStarted = 0
 
+    /// `scope`: the processes watched; trace records of any other pid are ignored.
     public init(
-        options: Options, reporter: EventReporter, snapshots: SnapshotTaker,
+        options: Options, scope: any WatchScope, reporter: EventReporter, snapshots: SnapshotTaker,
         proc: ProcReader = ProcReader(), cgroups: CgroupMemoryReader = CgroupMemoryReader()
     ) {
         self.options = options
+        self.scope = scope
         self.reporter = reporter
         self.snapshots = snapshots
         self.proc = proc
@@ -54,8 +63,28 @@ public actor WatchSession {
     /// Feeds trace records until the stream ends.
     public func consume(_ records: AsyncStream<GCTraceRecord>) async {
         for await record in records {
-            if case .gc(let event) = record { observe(event) } else { _ = watch.observe(record) }
+            if case .gc(let event) = record { observe(event) } else if admit(record.isolate) { _ = watch.observe(record) }
         }
+    }
+
+    /// Whether the isolate's records are watched: its pid is in scope, and
+    /// the process has not already shown `maxIsolatesPerProcess` others.
+    private func admit(_ id: IsolateID) -> Bool {
+        if isolatesByPID[id.pid]?.contains(id.isolate) == true { return true }
+        guard scope.handle(for: id.pid) != nil else { return false }
+        let known = isolatesByPID[id.pid, default: []]
+        guard known.count < Self.maxIsolatesPerProcess else {
+            if isolateLimitNoted.insert(id.pid).inserted {
+                let note = "pid \(id.pid) traced more than \(Self.maxIsolatesPerProcess) isolates; "
+                    + "further isolates of it are not watched (made-up trace lines, or a very large worker pool)"
+                reporter.alerts.emit(Alert(
+                    priority: .warning, message: note,
+                    event: MemWatchEvent(time: Date(), type: .alert, pid: id.pid, reason: note)))
+            }
+            return false
+        }
+        isolatesByPID[id.pid, default: []].insert(id.isolate)
+        return true
     }
 
     /// Keeps the latest /proc sample of every process under `root` until it
@@ -91,8 +120,13 @@ public actor WatchSession {
         let pid = event.id.pid
         let newIsolate = !watch.isWatching(event.id)
         // A new isolate under a pid whose process has exited: the pid was reused.
-        if newIsolate, processes[pid]?.handle.hasExited == true { processes[pid] = nil }
-        if processes[pid] == nil, !unreachable.contains(pid) { register(event.id) }
+        if newIsolate, processes[pid]?.handle.hasExited == true {
+            processes[pid] = nil
+            isolatesByPID[pid] = nil
+            isolateLimitNoted.remove(pid)
+        }
+        guard admit(event.id) else { return }
+        if processes[pid] == nil { register(event.id) }
         if newIsolate, let limit = processes[pid]?.heapLimit { watch.learnHeapLimit(limit, for: event.id) }
         for alert in watch.observe(event) { respond(to: alert) }
         if event.kind.isFull { followUp(event) }
@@ -112,14 +146,8 @@ public actor WatchSession {
     }
 
     private func register(_ id: IsolateID) {
-        let handle: ProcessHandle
-        do {
-            handle = try ProcessHandle(pid: id.pid)
-        } catch {
-            // Gone already (a replayed or late line): detection goes on, no action is possible.
-            unreachable.insert(id.pid)
-            return
-        }
+        // Checked through its pidfd: never a process outside the scope.
+        guard let handle = scope.handle(for: id.pid) else { return }
         let report = options.reportDirectory.flatMap { ProcessReport.read(pid: id.pid, in: $0) }
         let limit = Self.oldSpaceLimit(report: report) ?? options.defaultHeapLimit ?? report?.heapSizeLimit
         let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(proc.root)/\(id.pid)/cwd")
