@@ -99,14 +99,17 @@ final class RunningProcess: Sendable {
     /// Stdout so far.
     var stdoutSoFar: String { String(decoding: output.snapshot().stdout, as: UTF8.self) }
 
-    /// Waits until stdout contains `marker` and returns stdout so far; fails
-    /// if the process ends first or after `timeout` seconds.
+    /// Stderr so far.
+    var stderrSoFar: String { String(decoding: output.snapshot().stderr, as: UTF8.self) }
+
+    /// Waits until stdout (or stderr) contains `marker` and returns it so far;
+    /// fails if the process ends first or after `timeout` seconds.
     @discardableResult
-    func waitForOutput(_ marker: String, timeout: TimeInterval = 60) throws -> String {
+    func waitForOutput(_ marker: String, onStderr: Bool = false, timeout: TimeInterval = 60) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let exited = reap() != nil
-            let text = stdoutSoFar
+            let text = onStderr ? stderrSoFar : stdoutSoFar
             if text.contains(marker) { return text }
             if exited {
                 throw TestFailure("\(command) exited before printing \(String(reflecting: marker)); stdout: \(text)")

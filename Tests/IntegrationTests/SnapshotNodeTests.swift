@@ -78,6 +78,36 @@ import TestSupport
         #expect(events.first?.details["skip"] == .string("sigusr2-not-caught"))
     }
 
+    /// node opens its snapshot file by name, following a symlink: one planted
+    /// under the name it would use next would point the heap at another file.
+    @Test(arguments: ["symlink", "hardlink"])
+    func plantedEntryUnderTheSnapshotsNameStopsTheSignal(kind: String) async throws {
+        let state = try SnapshotTestState()
+        defer { state.remove() }
+        let app = try NodeBinary.system.start(
+            ["--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir=\(state.snapshots)"],
+            script: "process.on('SIGUSR2', () => console.log('GOT-SIGUSR2'));\n" + Self.app)
+        defer { app.kill() }
+        let target = state.path + "/precious"
+        try "keep me".write(toFile: target, atomically: true, encoding: .utf8)
+        let planted = state.snapshots + "/Heap.20991231.235959.\(app.pid).0.001.heapsnapshot"
+        if kind == "symlink" {
+            try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: target)
+        } else {
+            #expect(link(target, planted) == 0)
+        }
+        let taker = SnapshotTaker(snapshotDirectory: state.snapshots, reporter: try state.reporter())
+
+        let outcome = await taker.take(try app.request())
+
+        #expect(outcome == .skipped(.plantedEntry(path: planted)))
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me")
+        let events = try EventStore(path: state.store).events()
+        #expect(events.map(\.type) == [.snapshotSkipped])
+        #expect(events.first?.details["skip"] == .string("planted-entry"))
+        #expect(!app.process.stdoutSoFar.contains("GOT-SIGUSR2"))
+    }
+
     @Test func processExitingOnTheSignalGivesSnapshotFailed() async throws {
         let state = try SnapshotTestState()
         defer { state.remove() }
