@@ -37,4 +37,10 @@ static inline int memwatch_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }
 
+/* A pipe in packet mode (O_DIRECT, Linux 3.4+): each read returns one write
+   (up to PIPE_BUF), so the reader sees where the writer's writes began. */
+static inline int memwatch_packet_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC | __O_DIRECT);
+}
+
 #endif

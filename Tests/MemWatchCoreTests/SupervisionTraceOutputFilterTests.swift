@@ -151,6 +151,27 @@ import Testing
         #expect(output.records.map(\.isolate.pid) == [4248])
     }
 
+    /// From a packet-mode pipe each feed is one write: `--trace-gc-verbose`
+    /// writes a line as its prefix and then the rest; a prefix V8 wrote with
+    /// no rest is its own too; an app's open tail stays the app's.
+    @Test func writesFromAPacketPipe() {
+        func run(_ writes: [String]) -> (app: String, records: Int) {
+            var filter = TraceOutputFilter(feedsAreWrites: true)
+            var output = TraceOutputFilter.Output()
+            for write in writes { Array(write.utf8).withUnsafeBytes { filter.feed($0, into: &output) } }
+            filter.flush(into: &output)
+            return (String(decoding: output.app, as: UTF8.self), output.records.count)
+        }
+        let prefix = "[4248:0x3e89b800] ", stamped = "[4248:0x3e89b800]      171 ms: "
+        #expect(run(["Enter: ", prefix, "Old space,              used:   2476 KB, available:      7 KB, committed:   2528 KB\n", "bob\n"])
+            == ("Enter: bob\n", 1))
+        #expect(run([stamped, "[HeapController] factor 4.0 based on mu=0.970\n"]) == ("", 1))
+        #expect(run(["Enter: ", prefix, "partial", " rest\n"]) == ("Enter: partial rest\n", 0))
+        #expect(run(["Enter: ", prefix]) == ("Enter: ", 0))
+        // The app's own open tail: never joined to what the next write brings.
+        #expect(run(["[4248:0x3e89b800] my own text, ", "continued\n"]) == ("[4248:0x3e89b800] my own text, continued\n", 0))
+    }
+
     @Test func partialAppLinesAreReleasedAtOnce() {
         var filter = TraceOutputFilter()
         var output = TraceOutputFilter.Output()

@@ -25,6 +25,9 @@ public final class ChildProcess: Sendable {
     public let processGroup: Int32
     /// memwatchd's end of the child's stdout: the pipe's read end or the pty master.
     public let outputFD: Int32
+    /// Each read of `outputFD` returns one of the app's writes (or a
+    /// PIPE_BUF piece of a larger one): a packet-mode pipe. Not for a pty.
+    public let readsWholeWrites: Bool
     /// Readable once the child has exited.
     let pidfd: Int32
 
@@ -58,7 +61,14 @@ public final class ChildProcess: Sendable {
         switch output {
         case .pipe:
             var fds: [Int32] = [-1, -1]
-            guard memwatch_pipe_cloexec(&fds) == 0 else { throw .system("pipe", errno) }
+            // Packet mode tells V8's lines from app text that quotes them
+            // (TraceOutputFilter); a kernel without it gets a plain pipe.
+            if memwatch_packet_pipe_cloexec(&fds) == 0 {
+                readsWholeWrites = true
+            } else {
+                guard memwatch_pipe_cloexec(&fds) == 0 else { throw .system("pipe", errno) }
+                readsWholeWrites = false
+            }
             // The default 64 KB pipe stays: larger ones measured slower
             // (the bytes fall out of cache between the write and the read).
             readEnd = fds[0]
@@ -68,6 +78,7 @@ public final class ChildProcess: Sendable {
             posix_spawnattr_setpgroup(&attributes, 0)
         case .pty(let pty, let keepStdin):
             readEnd = pty.master
+            readsWholeWrites = false
             // After setsid, opening the slave without O_NOCTTY makes it the
             // controlling terminal (glibc runs setsid before the file actions).
             let first: Int32 = keepStdin ? 1 : 0

@@ -228,7 +228,9 @@ public final class Supervisor: Sendable {
         defer { records.finish() }
         let fd = child.outputFD
         let scope = scope
-        var filter = TraceOutputFilter(keepTrace: options.keepTrace) { scope.handle(for: $0) != nil }
+        var filter = TraceOutputFilter(
+            keepTrace: options.keepTrace, admits: { scope.handle(for: $0) != nil },
+            feedsAreWrites: child.readsWholeWrites)
         // App bytes go straight from the read buffer to memwatchd's stdout.
         var output = ForwardingSink(app: OutputSink(fd: options.outputFD), records: records)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
@@ -240,8 +242,11 @@ public final class Supervisor: Sendable {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var quietSinceExit = 0
         var drained = true
-        /// When the last read was a small one that drained the pipe.
-        var lastSmallRead: ContinuousClock.Instant?
+        let packets = child.readsWholeWrites
+        /// Bytes read since the pipe was last found empty.
+        var burstBytes = 0
+        /// When the pipe was last emptied by a small burst of reads.
+        var lastSmallBurst: ContinuousClock.Instant?
         while true {
             if drained {
                 let exited = state.withLock { $0.exit != nil }
@@ -266,36 +271,52 @@ public final class Supervisor: Sendable {
                 }
             }
             let count = read(fd, buffer.baseAddress, buffer.count)
-            if count < 0 && (errno == EINTR || errno == EAGAIN) {
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && errno == EAGAIN {
                 drained = true
+                if packets { napIfTrickling(burst: burstBytes, since: &lastSmallBurst) }
+                burstBytes = 0
                 continue
             }
             if count <= 0 {  // EOF, or EIO from a pty whose slave is closed
                 noteIfClosedWhileRunning()
                 break
             }
-            drained = count < buffer.count
             quietSinceExit = 0
             filter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &output)
-            // An app that writes line by line (console.log) would wake this
-            // thread once a line, and pay for the wake-up in each write. When
-            // small reads follow each other closely, a short nap lets lines
-            // gather: the app's writes then find the pipe non-empty and wake
-            // no one. A bulk writer reads big and an app that prints now and
-            // then reads at once: neither naps.
-            // Not while a line is open: a prompt and V8's line after it must
-            // come in separate reads to be told apart from one app line.
-            guard drained, count < Self.trickleReadBytes, !filter.endsMidLine else {
-                lastSmallRead = nil
+            if packets {
+                // One write a read: read on until the pipe is empty.
+                drained = false
+                burstBytes += count
                 continue
             }
-            let now = ContinuousClock.now
-            if let lastSmallRead, lastSmallRead.duration(to: now) < Self.trickleInterval {
-                usleep(Self.trickleNapMicroseconds)
+            drained = count < buffer.count
+            // Not while a line is open: a prompt and V8's line after it must
+            // come in separate reads to be told apart from one app line.
+            guard drained, !filter.endsMidLine else {
+                lastSmallBurst = nil
+                continue
             }
-            lastSmallRead = now
+            napIfTrickling(burst: count, since: &lastSmallBurst)
         }
         filter.flush(into: &output)
+    }
+
+    /// An app that writes line by line (console.log) would wake this thread
+    /// once a line, and pay for the wake-up in each write. When small bursts
+    /// follow each other closely, a short nap lets lines gather: the app's
+    /// writes then find the pipe non-empty and wake no one. A bulk writer
+    /// reads big and an app that prints now and then reads at once: neither naps.
+    private func napIfTrickling(burst: Int, since lastSmallBurst: inout ContinuousClock.Instant?) {
+        guard burst < Self.trickleReadBytes else {
+            lastSmallBurst = nil
+            return
+        }
+        let now = ContinuousClock.now
+        if let last = lastSmallBurst, last.duration(to: now) < Self.trickleInterval {
+            usleep(Self.trickleNapMicroseconds)
+        }
+        lastSmallBurst = now
     }
 
     /// At EOF: a child that exits closes its stdout a moment before its

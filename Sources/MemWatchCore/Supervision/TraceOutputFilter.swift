@@ -62,6 +62,7 @@ public struct TraceOutputFilter {
     private var atLineStart = true
     /// The held tail began a read.
     private var heldBeganRead = false
+    private let feedsAreWrites: Bool
     /// The last trace line was V8's `Memory pool: Removed pages: N, removed
     /// large pages: N`, whose format string (Node 26's `--trace-gc-nvp`) has a
     /// stray newline: its end, `, removed zone reservations: N`, comes as a
@@ -70,13 +71,20 @@ public struct TraceOutputFilter {
     private static let memoryPoolLineEnd = Array("removed large pages: ".utf8)
     private static let zoneReservationsLine = Array(", removed zone reservations: ".utf8)
 
-    /// - Parameter admits: whether trace lines of this pid are believed (the
-    ///   launched process and those below it); others are app output. Nil
-    ///   believes every pid (replaying a log).
-    public init(keepTrace: Bool = false, parser: GCTraceParser = GCTraceParser(), admits: ((Int32) -> Bool)? = nil) {
+    /// - Parameters:
+    ///   - admits: whether trace lines of this pid are believed (the launched
+    ///     process and those below it); others are app output. Nil believes
+    ///     every pid (replaying a log).
+    ///   - feedsAreWrites: each ``feed(_:into:)`` is one write of the app's
+    ///     (a packet-mode pipe), not any slice of the stream.
+    public init(
+        keepTrace: Bool = false, parser: GCTraceParser = GCTraceParser(), admits: ((Int32) -> Bool)? = nil,
+        feedsAreWrites: Bool = false
+    ) {
         self.keepTrace = keepTrace
         self.parser = parser
         self.admits = admits
+        self.feedsAreWrites = feedsAreWrites
     }
 
     /// True when bytes are held back as a possible start of a trace line.
@@ -87,6 +95,7 @@ public struct TraceOutputFilter {
 
     /// Filters one read's bytes.
     public mutating func feed<Sink: TraceOutputSink>(_ chunk: UnsafeRawBufferPointer, into output: inout Sink) {
+        if feedsAreWrites, !held.isEmpty { settleHeldWrite(before: chunk, into: &output) }
         if held.isEmpty {
             let holdFrom = scan(chunk, readStarts: (0, nil), into: &output)
             if holdFrom < chunk.count {
@@ -107,13 +116,47 @@ public struct TraceOutputFilter {
     }
 
     /// Releases held bytes as app output: nothing more came to complete them.
+    /// (V8's bare line prefix, which it sometimes writes with no rest, is
+    /// trace output.)
     public mutating func flush<Sink: TraceOutputSink>(into output: inout Sink) {
+        if feedsAreWrites, heldBeganRead, let pid = Self.barePrefixPID(held), admits?(pid) ?? true {
+            if keepTrace { held.withUnsafeBytes { output.appOutput($0) } }
+            held.removeAll(keepingCapacity: true)
+        }
         if let last = held.last {
             held.withUnsafeBytes { output.appOutput($0) }
             atLineStart = Self.endsLine(last)
         }
         held.removeAll(keepingCapacity: true)
         awaitingZoneReservations = false
+    }
+
+    /// With one write a feed: V8 writes a line whole, or its `[pid:isolate] `
+    /// prefix (with the time stamp, `[pid:isolate]   12 ms: `) and then the
+    /// rest. A held write that is such a prefix of a watched process is V8's:
+    /// it joins the next write when that one ends the line, else it is dropped
+    /// as trace output (a background thread's line cut by another's). Any
+    /// other tail a write left open is the app's, whatever comes next.
+    private mutating func settleHeldWrite<Sink: TraceOutputSink>(
+        before next: UnsafeRawBufferPointer, into output: inout Sink
+    ) {
+        let barePrefix = heldBeganRead && Self.barePrefixPID(held).map { admits?($0) ?? true } == true
+        if barePrefix, next.contains(UInt8(ascii: "\n")), case .mismatch = Self.matchPrefix(next, from: 0) { return }
+        flush(into: &output)
+    }
+
+    /// The pid of `[pid:0xisolate] ` or `[pid:0xisolate]   12 ms: ` and nothing more.
+    private static func barePrefixPID(_ bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBytes { buffer -> Int32? in
+            guard case .matched(let end) = matchPrefix(buffer, from: 0), end < buffer.count else { return nil }
+            var index = end
+            while index < buffer.count, buffer[index] == UInt8(ascii: " ") { index += 1 }
+            if index < buffer.count {
+                while index < buffer.count, buffer[index] &- 0x30 < 10 || buffer[index] == UInt8(ascii: ".") { index += 1 }
+                guard buffer[index...].elementsEqual(" ms: ".utf8) else { return nil }
+            }
+            return Int32(String(decoding: buffer[1..<buffer.firstIndex(of: UInt8(ascii: ":"))!], as: UTF8.self))
+        }
     }
 
     private static func endsLine(_ byte: UInt8) -> Bool {
