@@ -99,6 +99,12 @@ final class RunningProcess: Sendable {
     /// Stdout so far.
     var stdoutSoFar: String { String(decoding: output.snapshot().stdout, as: UTF8.self) }
 
+    /// Stderr so far.
+    var stderrSoFar: String { String(decoding: output.snapshot().stderr, as: UTF8.self) }
+
+    /// Whether the process has exited (reaping it).
+    var hasExited: Bool { reap() != nil }
+
     /// Waits until stdout contains `marker` and returns stdout so far; fails
     /// if the process ends first or after `timeout` seconds.
     @discardableResult
