@@ -8,8 +8,9 @@ public struct SnapshotPolicy: Sendable, Equatable {
     /// MemAvailable and the cgroup's room must each hold this many times the
     /// modelled cost.
     public var memoryHeadroomFactor: Double
-    /// Expected snapshot file size as a multiple of the heap in use
-    /// (a ~100 MB heap gave a 121 MB file; 1.5 leaves a margin).
+    /// Expected snapshot file size as a multiple of the heap in use: up to
+    /// 2.9x measured (short strings and boxed numbers; small objects 1.8x,
+    /// big strings 0.15x as V8 cuts each string to 1 KB), see the README.
     public var diskFactor: Double
     /// Total bytes of managed snapshots (`--max-snapshot-bytes`).
     public var maxSnapshotBytes: Int64
@@ -24,7 +25,7 @@ public struct SnapshotPolicy: Sendable, Equatable {
     public init(
         memoryModel: SnapshotMemoryModel = .measured,
         memoryHeadroomFactor: Double = 1.25,
-        diskFactor: Double = 1.5,
+        diskFactor: Double = 3,
         maxSnapshotBytes: Int64 = 5 << 30,
         cooldown: TimeInterval = 600,
         maxSnapshotsPerProcess: Int = 3,
