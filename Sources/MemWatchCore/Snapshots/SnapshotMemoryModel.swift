@@ -3,11 +3,13 @@
 /// table is in the README).
 ///
 /// V8 builds the whole snapshot graph in C++ memory before it writes a byte:
-/// ~300-400 bytes per heap object with its edges, whatever the object's own
+/// 230-420 bytes per heap object with its edges, whatever the object's own
 /// size. So the cost follows the object count, which memwatchd cannot see; it
-/// knows heap bytes. The ratio is therefore the worst measured shape's (short
-/// strings and boxed numbers, the most objects per heap byte) on Node 20, 22
-/// and 24, and a heap of big strings or buffers is overestimated many times over.
+/// knows heap bytes. The ratio is therefore the worst measured shape's: short
+/// strings and boxed numbers, the most objects per heap byte, peaked at 13.35x
+/// the heap (Node 20, 26 MB heap; Node 22 and 24 cost less), and `measured`
+/// is at or above every run by at least 13%. A heap of big strings or buffers
+/// is overestimated many times over (V8 keeps 1 KB of each string).
 public struct SnapshotMemoryModel: Sendable, Equatable {
     /// Extra bytes per byte of heap in use.
     public var extraPerHeapByte: Double
