@@ -15,8 +15,10 @@ struct SnapshotOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds between two snapshots of one process (a heap nearing its limit is snapshotted regardless).", valueName: "seconds"))
     var snapshotCooldown: Double = 600
 
-    @Option(help: ArgumentHelp("Free memory (MemAvailable, cgroup room) needed, as a multiple of the heap in use.", valueName: "factor"))
-    var memoryHeadroomFactor: Double = 2
+    @Option(help: ArgumentHelp(
+        "Safety margin on the measured memory a snapshot takes (14 x the heap + 32 MB): MemAvailable and the cgroup's room must hold this many times it.",
+        valueName: "factor"))
+    var memoryHeadroomFactor: Double = 1.25
 
     func validate() throws {
         if snapshotDir?.isEmpty == true {

@@ -102,6 +102,9 @@ final class RunningProcess: Sendable {
     /// Stderr so far.
     var stderrSoFar: String { String(decoding: output.snapshot().stderr, as: UTF8.self) }
 
+    /// Whether the process has exited (reaping it).
+    var hasExited: Bool { reap() != nil }
+
     /// Waits until stdout (or stderr) contains `marker` and returns it so far;
     /// fails if the process ends first or after `timeout` seconds.
     @discardableResult

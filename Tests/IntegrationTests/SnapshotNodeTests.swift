@@ -227,9 +227,10 @@ import TestSupport
         let first = await SnapshotTaker(snapshotDirectory: state.snapshots, reporter: reporter).take(try app.request())
         guard case let .written(firstPath, firstBytes, _) = first else { Issue.record("first: \(first)"); return }
 
-        // Room for the next snapshot (1.5 x 4 MB heap) only once the first is gone.
+        // Room for the next snapshot (3 x 4 MB heap) only once the first is gone.
         let heap: Int64 = 4 << 20
-        let policy = SnapshotPolicy(maxSnapshotBytes: firstBytes + heap * 3 / 2 - 1, cooldown: 0)
+        let policy = SnapshotPolicy(
+            maxSnapshotBytes: firstBytes + SnapshotPolicy().expectedSnapshotBytes(heapUsed: heap) - 1, cooldown: 0)
         let second = await SnapshotTaker(snapshotDirectory: state.snapshots, policy: policy, reporter: reporter)
             .take(try app.request(heapUsed: heap))
 
@@ -323,7 +324,7 @@ import TestSupport
         let reporter = try state.reporter()
         try reporter.store.record(MemWatchEvent(
             time: Date(timeIntervalSince1970: 1_600_000_000), type: .snapshot, pid: 1, path: old, bytes: 1 << 20))
-        let policy = SnapshotPolicy(maxSnapshotBytes: 25 << 19)  // room for 1.5 x 8 MB, not for the old file too
+        let policy = SnapshotPolicy(maxSnapshotBytes: 49 << 19)  // room for 3 x 8 MB, not for the old 1 MB file too
         let taker = SnapshotTaker(
             snapshotDirectory: state.snapshots, policy: policy, reporter: reporter, signaller: DryRunSignaller())
         let request = try app.request()

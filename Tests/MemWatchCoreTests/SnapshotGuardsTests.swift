@@ -9,12 +9,12 @@ import Testing
 
     /// A process that passes every guard: catches SIGUSR2, 100 MB heap, plenty of room.
     static func facts(
-        catches: Bool = true, heap: Int64 = 100 * MB, memAvailable: Int64 = 8 * GB,
-        cgroupRemaining: Int64? = nil, diskFree: Int64 = 50 * GB, managed: [ManagedSnapshot] = [],
+        catches: Bool = true, heap: Int64 = 100 * MB, memAvailable: Int64 = 64 * GB,
+        cgroup: CgroupMemory? = nil, diskFree: Int64 = 50 * GB, managed: [ManagedSnapshot] = [],
         last: Date? = nil, count: Int = 0
     ) -> SnapshotFacts {
         SnapshotFacts(
-            pid: 4242, catchesSIGUSR2: catches, memAvailable: memAvailable, cgroupRemaining: cgroupRemaining,
+            pid: 4242, catchesSIGUSR2: catches, memAvailable: memAvailable, cgroup: cgroup,
             heapUsed: heap, diskFree: diskFree, snapshotDirectory: "/var/lib/memwatchd/snapshots",
             managedSnapshots: managed, lastSnapshotOfProcess: last, snapshotsOfProcess: count, now: now)
     }
@@ -44,34 +44,91 @@ import Testing
         }
     }
 
-    @Test func memoryHeadroomUsesTheFactorOnMemAvailable() {
-        let heap = 1 * Self.GB
-        let justEnough = Self.facts(heap: heap, memAvailable: 2 * heap)
+    /// A v1 cgroup at `limit` using `usage`, as CgroupMemoryReader reads it.
+    static func cgroup(limit: Int64?, usage: Int64, version: CgroupMemory.Version = .v1) -> CgroupMemory {
+        CgroupMemory(
+            version: version, path: "/system.slice/app.service", usage: usage, limit: limit,
+            headroom: limit.map { $0 - usage })
+    }
+
+    /// Peak extra RSS of the costliest measured shape (short strings and boxed
+    /// numbers) per Node version, from Benchmarks/snapshot-cost: (heap, extra).
+    static let measuredWorstCases: [(heap: Int64, extra: Int64)] = [
+        (26 * MB, 350 * MB), (96 * MB, 1215 * MB), (244 * MB, 2902 * MB),  // Node 20
+        (28 * MB, 332 * MB), (96 * MB, 1141 * MB), (245 * MB, 2705 * MB),  // Node 22
+        (25 * MB, 222 * MB), (85 * MB, 738 * MB), (241 * MB, 2407 * MB),  // Node 24
+    ]
+
+    @Test func theModelCoversEveryMeasuredSnapshot() {
+        for (heap, extra) in Self.measuredWorstCases {
+            #expect(SnapshotMemoryModel.measured.extraBytes(heapUsed: heap) >= extra, "heap \(heap >> 20) MB")
+        }
+    }
+
+    @Test func theFactorMultipliesTheModel() {
+        let model = SnapshotMemoryModel(extraPerHeapByte: 10, baseBytes: 8 * Self.MB)
+        #expect(model.extraBytes(heapUsed: 100 * Self.MB) == 1008 * Self.MB)
+        let policy = SnapshotPolicy(memoryModel: model, memoryHeadroomFactor: 1.5)
+        #expect(policy.memoryNeeded(heapUsed: 100 * Self.MB) == 1512 * Self.MB)
+    }
+
+    @Test func memAvailableMustHoldTheModelledCostTimesTheFactor() {
+        let heap = 200 * Self.MB
+        let needed = SnapshotPolicy().memoryNeeded(heapUsed: heap)
+        #expect(needed == Int64((Double(14 * heap + 32 * Self.MB) * 1.25).rounded(.up)))
+        let justEnough = Self.facts(heap: heap, memAvailable: needed)
         #expect(SnapshotGuards.evaluate(justEnough, policy: .init()) == .take(deletingFirst: []))
-        let short = Self.facts(heap: heap, memAvailable: 2 * heap - 1)
+        let short = Self.facts(heap: heap, memAvailable: needed - 1)
         guard case let .skip(reason) = SnapshotGuards.evaluate(short, policy: .init()) else {
             Issue.record("expected a skip"); return
         }
-        #expect(reason.code == "memory")
-        #expect(reason.description.contains("MemAvailable is 2.0 GB"))
-        // A lower factor lets the same facts through.
-        #expect(SnapshotGuards.evaluate(short, policy: .init(memoryHeadroomFactor: 1.5)) == .take(deletingFirst: []))
-    }
-
-    @Test func cgroupRoomIsCheckedAsWellAsMemAvailable() {
-        let facts = Self.facts(heap: 300 * Self.MB, cgroupRemaining: 500 * Self.MB)
-        let decision = SnapshotGuards.evaluate(facts, policy: .init())
-        guard case let .skip(reason) = decision else { Issue.record("expected a skip"); return }
         #expect(reason == .notEnoughMemory(
-            needed: 600 * Self.MB, memAvailable: 8 * Self.GB, cgroupRemaining: 500 * Self.MB, factor: 2))
-        #expect(reason.description.contains("cgroup has 500 MB left"))
+            needed: needed, heapUsed: heap, model: .measured, factor: 1.25, room: .memAvailable(needed - 1)))
+        #expect(reason.code == "memory")
+        #expect(reason.description.contains("a 200 MB heap needs about 3.5 GB (1.25 x the measured worst case of 14 x the heap + 32.0 MB), and MemAvailable is 3.5 GB; free memory"))
+        // A lower factor lets the same facts through.
+        #expect(SnapshotGuards.evaluate(short, policy: .init(memoryHeadroomFactor: 1.2)) == .take(deletingFirst: []))
     }
 
-    @Test func diskMustHoldAboutOneAndAHalfHeaps() {
-        let facts = Self.facts(heap: 200 * Self.MB, diskFree: 299 * Self.MB)
+    /// The issue's case: a 92 MB heap in a 900 MB cgroup passed the old 2x guard
+    /// (184 MB of 720 MB left) and the kernel killed node 4.6 s into the snapshot.
+    @Test func aCgroupWithRoomForTwiceTheHeapButNotTheSnapshotIsNamedInTheSkip() {
+        let cgroup = Self.cgroup(limit: 900 * Self.MB, usage: 180 * Self.MB)
+        let facts = Self.facts(heap: 92 * Self.MB, cgroup: cgroup)
+        guard case let .skip(reason) = SnapshotGuards.evaluate(facts, policy: .init()) else {
+            Issue.record("expected a skip"); return
+        }
+        #expect(reason == .notEnoughMemory(
+            needed: SnapshotPolicy().memoryNeeded(heapUsed: 92 * Self.MB), heapUsed: 92 * Self.MB,
+            model: .measured, factor: 1.25, room: .cgroup(cgroup)))
+        #expect(reason.description.contains(
+            "the memory cgroup /system.slice/app.service (v1) has 720 MB left of its 900 MB limit; raise the cgroup's memory limit"))
+        let v2 = Self.cgroup(limit: 900 * Self.MB, usage: 180 * Self.MB, version: .v2)
+        guard case let .skip(v2Reason) = SnapshotGuards.evaluate(Self.facts(heap: 92 * Self.MB, cgroup: v2), policy: .init())
+        else { Issue.record("expected a skip"); return }
+        #expect(v2Reason.description.contains("the memory cgroup /system.slice/app.service (v2) has 720 MB left"))
+    }
+
+    @Test func theTighterOfMemAvailableAndTheCgroupIsTheOneReported() {
+        let cgroup = Self.cgroup(limit: 8 * Self.GB, usage: 1 * Self.GB)
+        let facts = Self.facts(heap: 1 * Self.GB, memAvailable: 4 * Self.GB, cgroup: cgroup)
+        guard case let .skip(reason) = SnapshotGuards.evaluate(facts, policy: .init()),
+              case let .notEnoughMemory(_, _, _, _, room) = reason
+        else { Issue.record("expected a memory skip"); return }
+        #expect(room == .memAvailable(4 * Self.GB))
+        // A cgroup without a limit leaves MemAvailable to decide.
+        let unlimited = Self.facts(cgroup: Self.cgroup(limit: nil, usage: 30 * Self.GB))
+        #expect(SnapshotGuards.evaluate(unlimited, policy: .init()) == .take(deletingFirst: []))
+        // A cgroup with room for the snapshot passes.
+        let roomy = Self.facts(cgroup: Self.cgroup(limit: 4 * Self.GB, usage: 1 * Self.GB))
+        #expect(SnapshotGuards.evaluate(roomy, policy: .init()) == .take(deletingFirst: []))
+    }
+
+    @Test func diskMustHoldThreeHeaps() {
+        let facts = Self.facts(heap: 200 * Self.MB, diskFree: 599 * Self.MB)
         #expect(SnapshotGuards.evaluate(facts, policy: .init())
-            == .skip(.notEnoughDisk(needed: 300 * Self.MB, free: 299 * Self.MB, directory: "/var/lib/memwatchd/snapshots")))
-        #expect(SnapshotGuards.evaluate(Self.facts(heap: 200 * Self.MB, diskFree: 300 * Self.MB), policy: .init())
+            == .skip(.notEnoughDisk(needed: 600 * Self.MB, free: 599 * Self.MB, directory: "/var/lib/memwatchd/snapshots")))
+        #expect(SnapshotGuards.evaluate(Self.facts(heap: 200 * Self.MB, diskFree: 600 * Self.MB), policy: .init())
             == .take(deletingFirst: []))
     }
 
@@ -80,7 +137,7 @@ import Testing
         let middle = Self.snapshot("b", 400 * Self.MB, hoursAgo: 20)
         let newest = Self.snapshot("c", 400 * Self.MB, hoursAgo: 1)
         let policy = SnapshotPolicy(maxSnapshotBytes: 900 * Self.MB)
-        // 1200 MB managed + 150 MB expected, budget 900 MB: two must go, the oldest two.
+        // 1200 MB managed + 300 MB expected, budget 900 MB: two must go, the oldest two.
         let decision = SnapshotGuards.evaluate(
             Self.facts(managed: [newest, oldest, middle]), policy: policy)
         #expect(decision == .take(deletingFirst: [oldest, middle]))
@@ -97,7 +154,7 @@ import Testing
         let decision = SnapshotGuards.evaluate(
             Self.facts(heap: 1 * Self.GB, managed: managed), policy: .init(maxSnapshotBytes: 1 * Self.GB))
         #expect(decision == .skip(.overBudget(
-            needed: 1536 * Self.MB, budget: 1 * Self.GB, managedBytes: 100 * Self.MB, managedCount: 1)))
+            needed: 3 * Self.GB, budget: 1 * Self.GB, managedBytes: 100 * Self.MB, managedCount: 1)))
     }
 
     @Test func bytesFreedForTheBudgetCountAsFreeDisk() {

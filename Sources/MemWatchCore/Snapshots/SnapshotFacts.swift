@@ -8,8 +8,8 @@ public struct SnapshotFacts: Sendable, Equatable {
     public var catchesSIGUSR2: Bool
     /// `MemAvailable` from `/proc/meminfo`, bytes.
     public var memAvailable: Int64
-    /// The process's cgroup limit minus its usage, when it has a limit.
-    public var cgroupRemaining: Int64?
+    /// The process's memory cgroup (its room: `headroom`), when one can be read.
+    public var cgroup: CgroupMemory?
     /// V8 heap in use (after the last GC), bytes.
     public var heapUsed: Int64
     /// Free bytes (for an unprivileged user) on the snapshot directory's file system.
@@ -23,7 +23,7 @@ public struct SnapshotFacts: Sendable, Equatable {
     public var now: Date
 
     public init(
-        pid: Int32, catchesSIGUSR2: Bool, memAvailable: Int64, cgroupRemaining: Int64?,
+        pid: Int32, catchesSIGUSR2: Bool, memAvailable: Int64, cgroup: CgroupMemory?,
         heapUsed: Int64, diskFree: Int64, snapshotDirectory: String,
         managedSnapshots: [ManagedSnapshot], lastSnapshotOfProcess: Date?, snapshotsOfProcess: Int,
         now: Date
@@ -31,7 +31,7 @@ public struct SnapshotFacts: Sendable, Equatable {
         self.pid = pid
         self.catchesSIGUSR2 = catchesSIGUSR2
         self.memAvailable = memAvailable
-        self.cgroupRemaining = cgroupRemaining
+        self.cgroup = cgroup
         self.heapUsed = heapUsed
         self.diskFree = diskFree
         self.snapshotDirectory = snapshotDirectory

@@ -15,12 +15,16 @@ public enum SnapshotGuards {
         // 1. SIGUSR2 kills a process that does not catch it.
         guard facts.catchesSIGUSR2 else { return .skip(.doesNotCatchSIGUSR2(pid: facts.pid)) }
 
-        // 2. Writing the snapshot needs up to ~2x the heap in extra memory.
-        let memoryNeeded = Int64((Double(max(0, facts.heapUsed)) * policy.memoryHeadroomFactor).rounded(.up))
-        if facts.memAvailable < memoryNeeded || (facts.cgroupRemaining ?? .max) < memoryNeeded {
+        // 2. Writing the snapshot takes many times the heap in extra memory; in
+        // a cgroup the kernel kills the app when it runs out. The tighter room counts.
+        let memoryNeeded = policy.memoryNeeded(heapUsed: facts.heapUsed)
+        let rooms = [SnapshotMemoryRoom.memAvailable(facts.memAvailable)] + (facts.cgroup.map { [.cgroup($0)] } ?? [])
+        if let tightest = rooms.min(by: { ($0.bytes ?? .max) < ($1.bytes ?? .max) }),
+           let free = tightest.bytes, free < memoryNeeded
+        {
             return .skip(.notEnoughMemory(
-                needed: memoryNeeded, memAvailable: facts.memAvailable,
-                cgroupRemaining: facts.cgroupRemaining, factor: policy.memoryHeadroomFactor))
+                needed: memoryNeeded, heapUsed: facts.heapUsed, model: policy.memoryModel,
+                factor: policy.memoryHeadroomFactor, room: tightest))
         }
 
         // 3. Disk and budget. Only the budget deletes old snapshots; what that

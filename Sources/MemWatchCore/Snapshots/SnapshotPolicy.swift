@@ -2,11 +2,15 @@ import Foundation
 
 /// The limits a heap snapshot must respect; defaults from issue 3.
 public struct SnapshotPolicy: Sendable, Equatable {
-    /// MemAvailable and the cgroup's remaining room must each be at least this
-    /// many times the heap in use: V8 needs up to ~2x the heap while writing.
+    /// What writing a snapshot costs in memory, from the heap in use.
+    public var memoryModel: SnapshotMemoryModel
+    /// A safety margin on top of the model (`--memory-headroom-factor`):
+    /// MemAvailable and the cgroup's room must each hold this many times the
+    /// modelled cost.
     public var memoryHeadroomFactor: Double
-    /// Expected snapshot file size as a multiple of the heap in use
-    /// (a ~100 MB heap gave a 121 MB file; 1.5 leaves a margin).
+    /// Expected snapshot file size as a multiple of the heap in use: up to
+    /// 2.9x measured (short strings and boxed numbers; small objects 1.8x,
+    /// big strings 0.15x as V8 cuts each string to 1 KB), see the README.
     public var diskFactor: Double
     /// Total bytes of managed snapshots (`--max-snapshot-bytes`).
     public var maxSnapshotBytes: Int64
@@ -19,14 +23,16 @@ public struct SnapshotPolicy: Sendable, Equatable {
     public var timeoutPerHeapByte: TimeInterval
 
     public init(
-        memoryHeadroomFactor: Double = 2,
-        diskFactor: Double = 1.5,
+        memoryModel: SnapshotMemoryModel = .measured,
+        memoryHeadroomFactor: Double = 1.25,
+        diskFactor: Double = 3,
         maxSnapshotBytes: Int64 = 5 << 30,
         cooldown: TimeInterval = 600,
         maxSnapshotsPerProcess: Int = 3,
         timeoutBase: TimeInterval = 30,
         timeoutPerHeapByte: TimeInterval = 1.0 / Double(4 << 20)
     ) {
+        self.memoryModel = memoryModel
         self.memoryHeadroomFactor = memoryHeadroomFactor
         self.diskFactor = diskFactor
         self.maxSnapshotBytes = maxSnapshotBytes
@@ -43,6 +49,11 @@ public struct SnapshotPolicy: Sendable, Equatable {
     /// timeout only matters for a process that hangs.
     public func timeout(heapUsed: Int64) -> TimeInterval {
         timeoutBase + Double(max(0, heapUsed)) * timeoutPerHeapByte
+    }
+
+    /// The memory to have free before signalling: the model's cost times the safety factor.
+    public func memoryNeeded(heapUsed: Int64) -> Int64 {
+        Int64((Double(memoryModel.extraBytes(heapUsed: heapUsed)) * memoryHeadroomFactor).rounded(.up))
     }
 
     public func expectedSnapshotBytes(heapUsed: Int64) -> Int64 {

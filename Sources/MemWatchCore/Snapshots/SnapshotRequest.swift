@@ -15,7 +15,7 @@ public struct SnapshotRequest: Sendable {
     public var rss: Int64?
     public var catchesSIGUSR2: Bool
     public var memAvailable: Int64
-    public var cgroupRemaining: Int64?
+    public var cgroup: CgroupMemory?
     /// The app's cwd: where the heapdump module (and node without
     /// `--diagnostic-dir`) writes its snapshot.
     public var appDirectory: String?
@@ -31,7 +31,7 @@ public struct SnapshotRequest: Sendable {
 
     public init(
         process: ProcessHandle, trigger: SnapshotTrigger = .signal, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
-        catchesSIGUSR2: Bool, memAvailable: Int64, cgroupRemaining: Int64? = nil,
+        catchesSIGUSR2: Bool, memAvailable: Int64, cgroup: CgroupMemory? = nil,
         appDirectory: String? = nil, urgent: Bool = false, details: [String: EventDetail] = [:]
     ) {
         self.process = process
@@ -41,7 +41,7 @@ public struct SnapshotRequest: Sendable {
         self.rss = rss
         self.catchesSIGUSR2 = catchesSIGUSR2
         self.memAvailable = memAvailable
-        self.cgroupRemaining = cgroupRemaining
+        self.cgroup = cgroup
         self.appDirectory = appDirectory
         self.urgent = urgent
         self.details = details

@@ -4,7 +4,9 @@ import Foundation
 public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
     /// SIGUSR2's default action kills the process.
     case doesNotCatchSIGUSR2(pid: Int32)
-    case notEnoughMemory(needed: Int64, memAvailable: Int64, cgroupRemaining: Int64?, factor: Double)
+    /// `room` is the tighter of MemAvailable and the cgroup's room.
+    case notEnoughMemory(
+        needed: Int64, heapUsed: Int64, model: SnapshotMemoryModel, factor: Double, room: SnapshotMemoryRoom)
     case notEnoughDisk(needed: Int64, free: Int64, directory: String)
     /// Even deleting every managed snapshot would not make room within the budget.
     case overBudget(needed: Int64, budget: Int64, managedBytes: Int64, managedCount: Int)
@@ -38,11 +40,13 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
         case let .doesNotCatchSIGUSR2(pid):
             return "pid \(pid) does not catch SIGUSR2 (SigCgt bit 12 is clear), and SIGUSR2 would kill it; "
                 + "start node with --heapsnapshot-signal=SIGUSR2 (memwatchd run adds it) or load the heapdump module"
-        case let .notEnoughMemory(needed, available, cgroup, factor):
-            var text = "not enough memory to write a snapshot: it needs about \(H.bytes(needed)) "
-                + "(\(String(format: "%g", factor))x the heap in use), MemAvailable is \(H.bytes(available))"
-            if let cgroup { text += " and the cgroup has \(H.bytes(cgroup)) left" }
-            return text + "; free memory, raise the cgroup limit or lower the headroom factor"
+        case let .notEnoughMemory(needed, heap, model, factor, room):
+            let remedy = if case .cgroup = room { "raise the cgroup's memory limit" } else { "free memory" }
+            return "not enough memory to write a snapshot: a \(H.bytes(heap)) heap needs about \(H.bytes(needed)) "
+                + "(\(String(format: "%g", factor)) x the measured worst case of "
+                + "\(String(format: "%g", model.extraPerHeapByte)) x the heap + \(H.bytes(model.baseBytes))), "
+                + "and \(room); "
+                + remedy + " or, for a heap of few large objects (strings, buffers), lower --memory-headroom-factor"
         case let .notEnoughDisk(needed, free, directory):
             return "not enough disk for a snapshot in \(directory): it needs about \(H.bytes(needed)), "
                 + "\(H.bytes(free)) free; free space or choose a larger --snapshot-dir"

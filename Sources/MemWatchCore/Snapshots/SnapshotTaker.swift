@@ -50,7 +50,7 @@ public actor SnapshotTaker {
         return SnapshotFacts(
             // A worker request sends no signal, so SIGUSR2's default action is no risk.
             pid: pid, catchesSIGUSR2: thread != nil || request.catchesSIGUSR2, memAvailable: request.memAvailable,
-            cgroupRemaining: request.cgroupRemaining, heapUsed: request.heapUsed,
+            cgroup: request.cgroup, heapUsed: request.heapUsed,
             diskFree: DiskSpace.available(at: snapshotDirectory) ?? 0, snapshotDirectory: snapshotDirectory,
             managedSnapshots: budget.existingManagedSnapshots(),
             lastSnapshotOfProcess: request.urgent ? nil : history.last,

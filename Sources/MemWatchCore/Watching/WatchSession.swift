@@ -219,7 +219,7 @@ public actor WatchSession {
             process: process.handle, isolate: id.isolateHex, heapUsed: heapUsed,
             rss: status?.rss ?? process.latestSample?.rss,
             catchesSIGUSR2: status?.catches(signal: SIGUSR2) ?? false,
-            memAvailable: proc.memoryAvailable() ?? 0, cgroupRemaining: cgroup?.headroom,
+            memAvailable: proc.memoryAvailable() ?? 0, cgroup: cgroup,
             appDirectory: process.workingDirectory, urgent: urgent, details: details)
         request.announce = announce
         processes[id.pid]?.snapshotRequests.append((Date(), heapUsed))
