@@ -158,8 +158,11 @@ import Testing
         func run(_ writes: [String]) -> (app: String, records: Int) {
             var filter = TraceOutputFilter(feedsAreWrites: true)
             var output = TraceOutputFilter.Output()
-            for write in writes { Array(write.utf8).withUnsafeBytes { filter.feed($0, into: &output) } }
-            filter.flush(into: &output)
+            for write in writes {
+                Array(write.utf8).withUnsafeBytes { filter.feed($0, into: &output) }
+                filter.flush(into: &output)  // as after a pause: the prefix waits on
+            }
+            filter.finish(into: &output)
             return (String(decoding: output.app, as: UTF8.self), output.records.count)
         }
         let prefix = "[4248:0x3e89b800] ", stamped = "[4248:0x3e89b800]      171 ms: "

@@ -299,7 +299,7 @@ public final class Supervisor: Sendable {
             }
             napIfTrickling(burst: count, since: &lastSmallBurst)
         }
-        filter.flush(into: &output)
+        filter.finish(into: &output)
     }
 
     /// An app that writes line by line (console.log) would wake this thread

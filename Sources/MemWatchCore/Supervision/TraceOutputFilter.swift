@@ -88,7 +88,14 @@ public struct TraceOutputFilter {
     }
 
     /// True when bytes are held back as a possible start of a trace line.
-    public var isHolding: Bool { !held.isEmpty }
+    /// (Not a V8 line prefix from a packet pipe: that is no app byte, and
+    /// waits for the rest of its line however long it takes.)
+    public var isHolding: Bool { !held.isEmpty && !holdsBarePrefix }
+
+    /// The held write is V8's `[pid:isolate] ` prefix of a watched process.
+    private var holdsBarePrefix: Bool {
+        feedsAreWrites && heldBeganRead && Self.barePrefixPID(held).map { admits?($0) ?? true } == true
+    }
 
     /// The output so far ends inside a line (a prompt, a progress bar).
     public var endsMidLine: Bool { !atLineStart }
@@ -116,13 +123,8 @@ public struct TraceOutputFilter {
     }
 
     /// Releases held bytes as app output: nothing more came to complete them.
-    /// (V8's bare line prefix, which it sometimes writes with no rest, is
-    /// trace output.)
     public mutating func flush<Sink: TraceOutputSink>(into output: inout Sink) {
-        if feedsAreWrites, heldBeganRead, let pid = Self.barePrefixPID(held), admits?(pid) ?? true {
-            if keepTrace { held.withUnsafeBytes { output.appOutput($0) } }
-            held.removeAll(keepingCapacity: true)
-        }
+        if holdsBarePrefix { return }
         if let last = held.last {
             held.withUnsafeBytes { output.appOutput($0) }
             atLineStart = Self.endsLine(last)
@@ -131,18 +133,31 @@ public struct TraceOutputFilter {
         awaitingZoneReservations = false
     }
 
+    /// At the end of the output: what is held is released (a V8 prefix whose
+    /// rest never came is trace output).
+    public mutating func finish<Sink: TraceOutputSink>(into output: inout Sink) {
+        dropBarePrefix(into: &output)
+        flush(into: &output)
+    }
+
+    private mutating func dropBarePrefix<Sink: TraceOutputSink>(into output: inout Sink) {
+        guard holdsBarePrefix else { return }
+        if keepTrace { held.withUnsafeBytes { output.appOutput($0) } }
+        held.removeAll(keepingCapacity: true)
+    }
+
     /// With one write a feed: V8 writes a line whole, or its `[pid:isolate] `
     /// prefix (with the time stamp, `[pid:isolate]   12 ms: `) and then the
-    /// rest. A held write that is such a prefix of a watched process is V8's:
-    /// it joins the next write when that one ends the line, else it is dropped
-    /// as trace output (a background thread's line cut by another's). Any
-    /// other tail a write left open is the app's, whatever comes next.
+    /// rest, perhaps much later on a loaded machine. A held write that is such
+    /// a prefix of a watched process is V8's: it joins the next write when
+    /// that one ends the line, else it is dropped as trace output (V8 wrote
+    /// it with no rest, or another thread's line came between). Any other
+    /// tail a write left open is the app's, whatever comes next.
     private mutating func settleHeldWrite<Sink: TraceOutputSink>(
         before next: UnsafeRawBufferPointer, into output: inout Sink
     ) {
-        let barePrefix = heldBeganRead && Self.barePrefixPID(held).map { admits?($0) ?? true } == true
-        if barePrefix, next.contains(UInt8(ascii: "\n")), case .mismatch = Self.matchPrefix(next, from: 0) { return }
-        flush(into: &output)
+        if holdsBarePrefix, next.contains(UInt8(ascii: "\n")), case .mismatch = Self.matchPrefix(next, from: 0) { return }
+        finish(into: &output)
     }
 
     /// The pid of `[pid:0xisolate] ` or `[pid:0xisolate]   12 ms: ` and nothing more.
