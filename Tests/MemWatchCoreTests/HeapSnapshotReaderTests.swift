@@ -16,6 +16,10 @@ struct SyntheticSnapshot {
     var edgeFields = ["type", "name_or_index", "to_node"]
     var nodes: [Node] = []
     var edges: [[Edge]] = []
+    /// Raw values written instead of the real ones, by node (or edge) ordinal and field name,
+    /// to forge hostile files.
+    var nodeOverrides: [Int: [String: Int]] = [:]
+    var edgeOverrides: [Int: [String: Int]] = [:]
 
     /// A root (synthetic) with a shortcut to a `global` object, as Node writes it.
     static func withRoot() -> SyntheticSnapshot {
@@ -57,7 +61,7 @@ struct SyntheticSnapshot {
                 case "edge_count": return edges[i].count
                 default: return 0
                 }
-            }
+            }.enumerated().map { nodeOverrides[i]?[nodeFields[$0.offset]] ?? $0.element }
             nodeValues.append(row.map(String.init).joined(separator: ","))
         }
         var edgeValues: [String] = []
@@ -70,7 +74,7 @@ struct SyntheticSnapshot {
                     case "name_or_index": return numeric ? Int(edge.name) ?? 0 : intern(edge.name)
                     default: return edge.to * nodeFields.count
                     }
-                }
+                }.enumerated().map { edgeOverrides[edgeValues.count]?[edgeFields[$0.offset]] ?? $0.element }
                 edgeValues.append(row.map(String.init).joined(separator: ","))
             }
         }
