@@ -231,6 +231,24 @@ import TestSupport
         }
     }
 
+    @Test func sparseNodeIDsAreMatchedWithoutABitmapUpTo2To32() throws {
+        let sparse = HeapIDSet(ids: [4_294_967_295, 7, 1])
+        #expect([1, 7, 4_294_967_295].allSatisfy(sparse.contains))
+        #expect(![0, 3, 4_294_967_294].contains(where: sparse.contains))
+        let dense = HeapIDSet(ids: [1, 3, 7])
+        #expect([1, 3, 7].allSatisfy(dense.contains))
+        #expect(![0, 5, 4_294_967_295].contains(where: dense.contains))
+
+        var old = base()
+        old.nodeOverrides[2] = ["id": 4_294_967_295]
+        let new = base()
+        let oldURL = try old.write(), newURL = try new.write()
+        defer { TestRunDirectory.remove(oldURL.path); TestRunDirectory.remove(newURL.path) }
+        let diff = try HeapDiffReport.compare(oldPath: oldURL.path, newPath: newURL.path)
+        #expect(diff.constructors.map(\.name) == ["Map"])
+        #expect(diff.constructors.first.map { [$0.new, $0.deleted] } == [1, 1])
+    }
+
     @Test func aValidSnapshotReadsTheSameInEveryMode() throws {
         let url = try base().write()
         defer { TestRunDirectory.remove(url.path) }

@@ -193,6 +193,27 @@ struct SyntheticSnapshot {
         }
     }
 
+    /// Digits are parsed eight at a time: every length, each side of every chunk boundary.
+    @Test func numbersOfEveryLengthReadExactly() throws {
+        var s = sample()
+        var sizes: [Int] = []
+        var power = 1
+        for _ in 0..<14 {  // up to 7 * 10^13 + 3: all of them add up to less than 2^48
+            sizes += [power, power - 1, power * 7 + 3]
+            power *= 10
+        }
+        sizes += [HeapSnapshotBounds.maxHeapBytes / 4, 12_345_678, 123_456_789, 100_000_000]
+        for size in sizes { s.add("native", "n", size: size) }
+        let url = try s.write()
+        defer { TestRunDirectory.remove(url.path) }
+        for chunk in [8 << 20, 128, 131, 137] {
+            let graph = try HeapSnapshotReader.read(path: url.path, options: .init(), progress: nil, chunkSize: chunk)
+            #expect((4..<graph.nodeCount).map(graph.selfSize) == sizes, "chunk \(chunk)")
+            let ids: [UInt32] = (4..<graph.nodeCount).map { UInt32($0 * 2 + 1) }
+            #expect(Array(graph.nodeIds.dropFirst(4)) == ids)
+        }
+    }
+
     @Test func truncatedFileNamesWhereItStopped() throws {
         let bytes = Data(sample().json().utf8)
         for cut in [bytes.count / 4, bytes.count / 2, bytes.count - 3] {

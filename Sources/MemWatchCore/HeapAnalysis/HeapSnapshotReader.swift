@@ -177,6 +177,18 @@ private struct ReadState {
     static let namesAnalysesLookUp: Set<[UInt8]> = Set(["Array", "elements", "system / NativeContext",
         "sloppy_function_map", "(map descriptors)", "system / JSArrayBufferData"].map { Array($0.utf8) })
 
+    /// Whether some name the analyses look up has this many bytes: most strings are ruled out
+    /// by their length alone, without hashing them.
+    static let lookedUpLengths: [Bool] = {
+        var lengths = [Bool](repeating: false, count: (namesAnalysesLookUp.map(\.count).max() ?? 0) + 1)
+        for name in namesAnalysesLookUp { lengths[name.count] = true }
+        return lengths
+    }()
+
+    static func isLookedUp(_ name: [UInt8]) -> Bool {
+        name.count < lookedUpLengths.count && lookedUpLengths[name.count] && namesAnalysesLookUp.contains(name)
+    }
+
     private func readStrings(from input: HeapSnapshotTokenizer) throws -> HeapStringStore {
         let needed = neededStrings()
         var store = HeapStringStore()
@@ -188,7 +200,7 @@ private struct ReadState {
             buffer.removeAll(keepingCapacity: true)
             try input.readString(appendingTo: &buffer)
             let index = store.count
-            if let needed, index >= needed.count || !needed[index], !Self.namesAnalysesLookUp.contains(buffer) {
+            if let needed, index >= needed.count || !needed[index], !Self.isLookedUp(buffer) {
                 store.appendEmpty()
             } else {
                 guard store.canAppend(buffer.count) else {
