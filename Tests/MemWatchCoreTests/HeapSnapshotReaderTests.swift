@@ -193,7 +193,7 @@ struct SyntheticSnapshot {
         }
     }
 
-    /// Digits are parsed eight at a time: every length, each side of every chunk boundary.
+    /// Every length of number, each side of a chunk boundary.
     @Test func numbersOfEveryLengthReadExactly() throws {
         var s = sample()
         var sizes: [Int] = []

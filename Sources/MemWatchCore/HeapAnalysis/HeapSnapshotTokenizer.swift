@@ -304,26 +304,6 @@ final class HeapSnapshotTokenizer {
         }
     }
 
-    static let powersOfTen = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
-
-    /// How many of 8 bytes (the first one lowest) are ASCII digits before the first other byte,
-    /// and the number those digits spell, by SWAR: no branch per digit.
-    @inline(__always)
-    static func leadingDigits(_ bytes: UInt64) -> (count: Int, value: Int) {
-        let digits = bytes ^ 0x3030_3030_3030_3030  // a digit's byte becomes 0...9
-        // A byte's high bit ends up set unless it is 0...9. Only a non-digit carries into the
-        // byte above it, so the bytes below the first non-digit are exact.
-        let nonDigits = ((digits &+ 0x7676_7676_7676_7676) | digits) & 0x8080_8080_8080_8080
-        let count = nonDigits.trailingZeroBitCount >> 3
-        // The digits moved to the top bytes, zeros (leading zeros) below; then pairs, quads, all eight.
-        // No lane overflows (99, 9999, 99999999), so the wrapping operators never wrap.
-        var v = digits << UInt64(64 - 8 * count)
-        v = (v &* 10 &+ v >> 8) & 0x00FF_00FF_00FF_00FF
-        v = (v &* 100 &+ v >> 16) & 0x0000_FFFF_0000_FFFF
-        v = (v &* 10_000 &+ v >> 32) & 0x0000_0000_FFFF_FFFF
-        return (count, Int(v))
-    }
-
     /// Reads a flat array of integers into `sink`. The hot loop of the reader: pointer scanning
     /// and hand-rolled digit parsing, refilling only when fewer than 64 bytes are left.
     func readIntArray<Sink: HeapIntSink>(into sink: inout Sink, _ what: String) throws {
@@ -344,13 +324,6 @@ final class HeapSnapshotTokenizer {
             if negative { p += 1 }
             let digitsStart = p
             var value = 0
-            // Eight bytes at a time while the buffer holds them: no branch per digit to mispredict.
-            while limit - p >= 8 {
-                let (count, chunk) = Self.leadingDigits(UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)))
-                value = value &* Self.powersOfTen[count] &+ chunk  // wraps only past 18 digits, refused below
-                p += count
-                if count < 8 { break }
-            }
             while true {
                 let digit = p.pointee &- UInt8(ascii: "0")  // the 0 sentinel at `limit` stops this
                 if digit > 9 { break }
