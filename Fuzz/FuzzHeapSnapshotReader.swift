@@ -1,0 +1,13 @@
+// libFuzzer target: arbitrary bytes as a .heapsnapshot file through
+// HeapSnapshotReader (and, when it reads, the summary built on the graph).
+// The reader must throw on bad input, never trap.
+
+private let file = ScratchFile()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzHeapSnapshotReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    file.replaceContents(with: UnsafeRawBufferPointer(start: data, count: size))
+    guard let graph = try? HeapSnapshotReader.read(path: file.path) else { return 0 }
+    _ = HeapSummary(graph: graph)
+    return 0
+}
