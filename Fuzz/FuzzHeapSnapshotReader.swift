@@ -7,7 +7,10 @@ private let file = ScratchFile()
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHeapSnapshotReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     file.replaceContents(with: UnsafeRawBufferPointer(start: data, count: size))
-    guard let graph = try? HeapSnapshotReader.read(path: file.path) else { return 0 }
+    // The reader's smallest chunk: every token may straddle a refill, and no
+    // 8 MB buffer per input.
+    guard let graph = try? HeapSnapshotReader.read(path: file.path, options: .init(), progress: nil, chunkSize: 128)
+    else { return 0 }
     _ = HeapSummary(graph: graph)
     return 0
 }

@@ -8,25 +8,27 @@
 public func fuzzTraceOutputFilter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
     let chunks = input.splitData()
-    let stream = chunks.flatMap { Array($0) }
+    let stream = Array(UnsafeRawBufferPointer(rebasing: input.bytes[input.offset...]))
 
     let kept = filtered(chunks, keepTrace: true)
     precondition(kept.app == stream, "keepTrace: output differs from input")
     let dropped = filtered(chunks, keepTrace: false)
     precondition(dropped.records == kept.records, "keepTrace changed which lines are trace")
-    precondition(accountsForEveryByte(stream, dropped.events), "app bytes lost, changed or reordered")
+    precondition(accountsForEveryByte(stream, dropped), "app bytes lost, changed or reordered")
     return 0
 }
 
 /// What a filter gave, in order: app bytes and trace records interleaved.
+/// App bytes go into one array and events keep their lengths (no allocation
+/// per event: the fuzzer's speed is spent on the filter).
 private struct RecordingSink: TraceOutputSink {
-    enum Event { case app([UInt8]), trace }
+    enum Event { case app(count: Int), trace }
     var events: [Event] = []
     var app: [UInt8] = []
     var records: [GCTraceRecord] = []
 
     mutating func appOutput(_ bytes: UnsafeRawBufferPointer) {
-        events.append(.app(Array(bytes)))
+        events.append(.app(count: bytes.count))
         app.append(contentsOf: bytes)
     }
 
@@ -46,11 +48,13 @@ private func filtered(_ chunks: [UnsafeRawBufferPointer], keepTrace: Bool) -> Re
 
 private let zoneReservationsLine = Array(", removed zone reservations: ".utf8)
 
-/// Replays `events` against `input`: app bytes must come next in the input;
-/// a trace record means a line starting with `[` was removed right there; a
-/// zone-reservations line may be removed after it. Nothing else may be missing.
-private func accountsForEveryByte(_ input: [UInt8], _ events: [RecordingSink.Event]) -> Bool {
+/// Replays the sink's events against `input`: app bytes must come next in
+/// the input; a trace record means a line starting with `[` was removed right
+/// there; a zone-reservations line may be removed after it. Nothing else may
+/// be missing.
+private func accountsForEveryByte(_ input: [UInt8], _ sink: RecordingSink) -> Bool {
     var position = 0
+    var appPosition = 0
     func skipLine(startingWith prefix: [UInt8]) -> Bool {
         guard input[position...].starts(with: prefix),
               let newline = input[position...].firstIndex(of: UInt8(ascii: "\n")) else { return false }
@@ -58,17 +62,19 @@ private func accountsForEveryByte(_ input: [UInt8], _ events: [RecordingSink.Eve
         return true
     }
     var afterTraceLine = false
-    for event in events {
+    for event in sink.events {
         switch event {
         case .trace:
             guard skipLine(startingWith: [UInt8(ascii: "[")]) else { return false }
             afterTraceLine = true
-        case .app(let bytes):
+        case .app(let count):
+            let bytes = sink.app[appPosition..<(appPosition + count)]
+            appPosition += count
             if afterTraceLine, !input[position...].starts(with: bytes) {
                 _ = skipLine(startingWith: zoneReservationsLine)
             }
             guard input[position...].starts(with: bytes) else { return false }
-            position += bytes.count
+            position += count
             afterTraceLine = false
         }
     }
