@@ -40,14 +40,14 @@ import Testing
     }
 
     @Test(arguments: ["1073741825", "2000000000000.0", "8796093022208", "999999999999.9"])
-    func gcLineWithAHugeMBFigureIsNoEvent(_ mb: String) {
+    func gcLineWithAHugeMBFigureIsNoEvent(_ figure: String) {
         let lines = [
-            "[1:0xab12cd]      311 ms: Mark-Compact \(mb) (65.7) -> 36.6 (70.9) MB, 6.04 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ",
-            "[1:0xab12cd]      311 ms: Mark-Compact 41.1 (65.7) -> \(mb) (70.9) MB, 6.04 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ",
+            "[1:0xab12cd]      311 ms: Mark-Compact \(figure) (65.7) -> 36.6 (70.9) MB, 6.04 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ",
+            "[1:0xab12cd]      311 ms: Mark-Compact 41.1 (65.7) -> \(figure) (70.9) MB, 6.04 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ",
         ]
         for line in lines { #expect(parseLine(line) == nil, "\(line)") }
         // A huge committed figure is dropped, the event kept.
-        let committed = "[1:0xab12cd]      311 ms: Mark-Compact 41.1 (\(mb)) -> 36.6 (70.9) MB, 6.04 / 0.00 ms  allocation failure; "
+        let committed = "[1:0xab12cd]      311 ms: Mark-Compact 41.1 (\(figure)) -> 36.6 (70.9) MB, 6.04 / 0.00 ms  allocation failure; "
         #expect(gcEvent(committed)?.committedBefore == nil)
         #expect(gcEvent(committed)?.usedBefore == mb(41.1))
     }
