@@ -5,9 +5,10 @@
 # page cache.
 #
 # usage: Benchmarks/parse-throughput/run.sh [LOG]   (SIZE_MB=1100 RUNS=3 by default)
-#   COMPARE_OUNCHECKED=1 also builds both readers with -Ounchecked (what
-#   shipped before bounds and overflow checks were kept on) and times each
-#   pair alternately, so both see the same machine load.
+#   BASELINE=REV also builds both readers as git revision REV built them
+#   (its own sources and Package.swift; its scanner with -Ounchecked if its
+#   MemWatchCore was) and times each pair alternately, so both see the same
+#   machine load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=Benchmarks/parse-throughput
@@ -39,21 +40,21 @@ build_scanner() {  # output, swiftc optimisation flag
 build_scanner "$bench_dir/bench" -O
 scan_cmd=("$bench_dir/bench" "$log")
 
-if [ -n "${COMPARE_OUNCHECKED:-}" ]; then
-    # The same sources with MemWatchCore's former `-Ounchecked` release flag:
-    # a package whose manifest adds it, over this checkout's Sources.
-    unchecked_pkg=$PWD/.cache/ounchecked-package
-    mkdir -p "$unchecked_pkg"
-    ln -sfn "$PWD/Sources" "$unchecked_pkg/Sources"
-    ln -sfn "$PWD/Tests" "$unchecked_pkg/Tests"
-    [ -f Package.resolved ] && cp Package.resolved "$unchecked_pkg/"
-    perl -0pe 's/(name: "MemWatchCore",.*?\n            \])/$1,\n            swiftSettings: [.unsafeFlags(["-Ounchecked"])]/s' \
-        Package.swift > "$unchecked_pkg/Package.swift"
-    grep -q Ounchecked "$unchecked_pkg/Package.swift"
-    swift build -c release --product memwatchd --package-path "$unchecked_pkg" --scratch-path .build-ounchecked >/dev/null
-    unchecked_analyze_cmd=(.build-ounchecked/release/memwatchd analyze "$log" --json)
-    build_scanner "$bench_dir/bench-ounchecked" -Ounchecked
-    unchecked_scan_cmd=("$bench_dir/bench-ounchecked" "$log")
+if [ -n "${BASELINE:-}" ]; then
+    # REV's package as it was, beside this checkout (its own scratch path, so
+    # the dependencies build once).
+    baseline_pkg=$PWD/.cache/baseline-package
+    rm -rf "$baseline_pkg" && mkdir -p "$baseline_pkg"
+    git archive "$BASELINE" | tar -x -C "$baseline_pkg"
+    [ -f Package.resolved ] && cp Package.resolved "$baseline_pkg/"
+    swift build -c release --product memwatchd --package-path "$baseline_pkg" --scratch-path .build-baseline >/dev/null
+    baseline_analyze_cmd=(.build-baseline/release/memwatchd analyze "$log" --json)
+    baseline_opt=-O
+    grep -q Ounchecked "$baseline_pkg/Package.swift" && baseline_opt=-Ounchecked
+    mkdir -p "$bench_dir"
+    (cd "$bench_dir" && swiftc "$baseline_opt" -wmo -module-name ParseBench \
+        "$baseline_pkg"/Sources/MemWatchCore/GCTrace/*.swift "$baseline_pkg/$here/main.swift" -o "$bench_dir/bench-baseline")
+    baseline_scan_cmd=("$bench_dir/bench-baseline" "$log")
 fi
 
 cat "$log" >/dev/null   # into the page cache
@@ -92,12 +93,12 @@ py_cmd=(python3 "$pyparse" "$log")
 { read -r wc_wall wc_cpu; read -r py_wall py_cpu; } < <(best wc_cmd py_cmd)
 report "wc -l" "$wc_wall $wc_cpu"
 report "python3 pyparse.py" "$py_wall $py_cpu"
-if [ -n "${COMPARE_OUNCHECKED:-}" ]; then
-    { read -r usc_wall usc_cpu; read -r sc_wall sc_cpu; } < <(best unchecked_scan_cmd scan_cmd)
-    { read -r uan_wall uan_cpu; read -r an_wall an_cpu; } < <(best unchecked_analyze_cmd analyze_cmd)
-    report "GCTraceFileScanner (swiftc -Ounchecked -wmo)" "$usc_wall $usc_cpu"
+if [ -n "${BASELINE:-}" ]; then
+    { read -r bsc_wall bsc_cpu; read -r sc_wall sc_cpu; } < <(best baseline_scan_cmd scan_cmd)
+    { read -r ban_wall ban_cpu; read -r an_wall an_cpu; } < <(best baseline_analyze_cmd analyze_cmd)
+    report "GCTraceFileScanner, $BASELINE ($baseline_opt)" "$bsc_wall $bsc_cpu"
     report "GCTraceFileScanner (swiftc -O -wmo)" "$sc_wall $sc_cpu"
-    report "memwatchd analyze --json (-Ounchecked)" "$uan_wall $uan_cpu"
+    report "memwatchd analyze --json, $BASELINE" "$ban_wall $ban_cpu"
     report "memwatchd analyze --json (release)" "$an_wall $an_cpu"
 else
     { read -r sc_wall sc_cpu; read -r an_wall an_cpu; } < <(best scan_cmd analyze_cmd)
@@ -108,6 +109,10 @@ ratio() { echo "scale=${3:-1}; $1 / $2" | bc -l; }
 echo "analyze vs python: wall $(ratio "$py_wall" "$an_wall")x, cpu $(ratio "$py_cpu" "$an_cpu")x"
 echo "scanner vs python: wall $(ratio "$py_wall" "$sc_wall")x, cpu $(ratio "$py_cpu" "$sc_cpu")x"
 echo "analyze vs wc -l:  wall $(ratio "$wc_wall" "$an_wall" 2)x, cpu $(ratio "$wc_cpu" "$an_cpu" 2)x"
-[ -n "${COMPARE_OUNCHECKED:-}" ] && echo "-O vs -Ounchecked: analyze wall $(ratio "$uan_wall" "$an_wall" 3)x, scanner wall $(ratio "$usc_wall" "$sc_wall" 3)x"
+if [ -n "${BASELINE:-}" ]; then
+    echo "speed vs $BASELINE: analyze wall $(ratio "$ban_wall" "$an_wall" 3)x, cpu $(ratio "$ban_cpu" "$an_cpu" 3)x;" \
+        "scanner wall $(ratio "$bsc_wall" "$sc_wall" 3)x, cpu $(ratio "$bsc_cpu" "$sc_cpu" 3)x"
+    cmp -s <("${baseline_analyze_cmd[@]}") <("${analyze_cmd[@]}") && echo "analyze --json output: identical to $BASELINE's"
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "peak RSS of analyze: $( { /usr/bin/time -f %M "${analyze_cmd[@]}" >/dev/null; } 2>&1 | tail -1) KB"
