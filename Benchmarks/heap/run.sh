@@ -24,7 +24,7 @@ if [[ ! -f "$work/a.heapsnapshot" || ! -f "$work/b.heapsnapshot" ]]; then
 fi
 size=$(stat -c %s "$work/a.heapsnapshot")
 echo "snapshot a: $size bytes ($((size >> 20)) MB); b: $(($(stat -c %s "$work/b.heapsnapshot") >> 20)) MB"
-echo "machine: $(nproc) cores, $(uname -r); node $("$node" --version)"
+echo "machine: $(nproc) cores, $(uname -r); node $("$node" --version 2>/dev/null || echo "not run (snapshots reused)")"
 
 # The machine may be shared: CPU time (user + sys) is the steadier figure.
 measure() {
