@@ -31,7 +31,7 @@ public struct HeapSnapshotMeta: Sendable {
         /// A count the file must have room for: `fieldCount` numbers per item.
         func count(_ key: String, fieldCount: Int) throws -> Int? {
             guard let value = header[key] else { return nil }
-            guard let count = value.int else { throw malformed("snapshot.\(key) is not a non-negative integer") }
+            guard let count = value.int else { throw malformed("snapshot.\(key) is not a count (a non-negative integer below 10^15)") }
             let limit = bounds.maxRows(fieldCount: fieldCount)
             guard count <= limit else {
                 throw malformed("snapshot.\(key) \(count) is more than a file of \(bounds.fileSize) bytes can hold "

@@ -291,19 +291,6 @@ final class HeapSnapshotTokenizer {
         if offset == start { throw failure(expected: "a value") }
     }
 
-    /// Skips an array that holds only numbers: no strings or nested brackets can hide a `]`.
-    func skipNumberArray(_ what: String) throws {
-        try expect(UInt8(ascii: "["), "'[' starting \(what)")
-        while true {
-            if let hit = memchr(base + pos, Int32(UInt8(ascii: "]")), end - pos) {
-                pos = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
-                return
-            }
-            pos = end
-            guard try fill(atLeast: 1) > 0 else { throw failure(expected: "',' or ']' in \(what)") }
-        }
-    }
-
     /// Reads a flat array of integers into `sink`. The hot loop of the reader: pointer scanning
     /// and hand-rolled digit parsing, refilling only when fewer than 64 bytes are left.
     func readIntArray<Sink: HeapIntSink>(into sink: inout Sink, _ what: String) throws {
