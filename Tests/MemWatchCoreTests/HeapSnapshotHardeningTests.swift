@@ -55,7 +55,7 @@ import TestSupport
     func headerCountsThatAreNotCountsAreRefused(value: String) throws {
         let text = base().json().replacingOccurrences(of: "\"node_count\":4", with: "\"node_count\":\(value)")
         let error = try refusal(text)
-        #expect(error.message.contains("node_count"), "\(error)")
+        #expect(error.message.contains("snapshot.node_count is not a count"), "\(error)")
     }
 
     @Test(arguments: [("\"node_count\":4", "\"node_count\":3", "node_count is 3"),
