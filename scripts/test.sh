@@ -12,4 +12,7 @@ if [ "${free_mb:-0}" -lt 1024 ]; then
     exit 1
 fi
 swift build
+# A few seconds of each fuzz target (debug + ASan); before `swift test`, whose
+# closing lines CI reads last.
+scripts/fuzz.sh --smoke
 swift test --parallel "$@"

@@ -116,6 +116,33 @@ import TestSupport
         #expect(mixed.stderrText.contains("<stdin>: no GC trace line"))
     }
 
+    /// A `--trace-gc-verbose` figure of 2^53 KB and more once trapped the
+    /// debug build and, in release, wrapped into a 10 MB heap limit and a
+    /// false heap-limit alert. Now such a line is no figure: same verdict as
+    /// the clean trace, no heap limit reached.
+    @Test func outOfRangeVerboseFiguresRaiseNoHeapLimitAlert() throws {
+        let dir = try TestRunDirectory.makeDirectory("analyze-huge-figures")
+        defer { TestRunDirectory.remove(dir) }
+        let clean = Self.traces.appendingPathComponent("node22/leak_global_list.verbose.log").path
+        var lines = try String(contentsOfFile: clean, encoding: .utf8).components(separatedBy: "\n")
+        let allocatorLines = lines.indices.filter { lines[$0].contains("Memory allocator,") }
+        for (index, kb) in zip(allocatorLines, ["9007199254740992", "9223372036854775808", "99999999999999999999"]) {
+            lines[index] = "[4537:0x249d1000] Memory allocator,       used:   \(kb) KB, available: 4237208 KB"
+        }
+        let poisoned = lines.joined(separator: "\n")
+        let path = dir + "/poisoned.log"
+        try poisoned.write(toFile: path, atomically: true, encoding: .utf8)
+
+        let result = try Self.analyze(["--json", path])
+        #expect(result.status == 0, "\(result.stderrText)")
+        let json = try jsonObject(result.stdout)
+        let expected = try jsonObject(Self.analyze(["--json", clean]).stdout)
+        #expect(json["verdict"] as? String == expected["verdict"] as? String)
+        let isolates = try #require(json["isolates"] as? [[String: Any]])
+        #expect(!isolates.isEmpty)
+        #expect(isolates.allSatisfy { $0["heap_limit_reached_at_ms"] == nil || $0["heap_limit_reached_at_ms"] is NSNull })
+    }
+
     /// A leaking app traced by real node, piped straight into `analyze -`.
     @Test(.serialized, arguments: NodeBinary.available)
     func liveTraceOfALeakingApp(_ node: NodeBinary) throws {

@@ -110,3 +110,66 @@ struct HeapCommandTests {
         #expect(other.stderrText.contains("not a heap snapshot"), "\(other.stderrText)")
     }
 }
+
+/// Forged snapshots: every `heap` subcommand fails with the reader's reason and exit status 2,
+/// never a trap (status 132/133/134) or an allocation the file cannot justify.
+@Suite struct HeapCommandHostileFileTests {
+    /// A root with a shortcut to `global`, whose self size is `selfSize`, announcing `nodeCount` nodes.
+    static func snapshot(selfSize: String = "24", nodeCount: String = "2") -> String {
+        """
+        {"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],\
+        "node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic",\
+        "concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number","number","number"],\
+        "edge_fields":["type","name_or_index","to_node"],\
+        "edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},\
+        "node_count":\(nodeCount),"edge_count":1,"trace_function_count":0},
+        "nodes":[9,0,1,0,1,0,0
+        ,3,1,3,\(selfSize),0,0,0],
+        "edges":[5,1,7],
+        "strings":["","global"]}
+        """
+    }
+
+    func write(_ text: String, _ label: String) throws -> String {
+        let url = URL(fileURLWithPath: TestRunDirectory.path)
+            .appendingPathComponent("memwatch-cli-\(label)-\(UUID().uuidString).heapsnapshot")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func everySubcommandRefusesAForgedSelfSize() throws {
+        let good = try write(Self.snapshot(), "good")
+        let bad = try write(Self.snapshot(selfSize: "999999999999999999"), "huge-self-size")
+        defer { TestRunDirectory.remove(good); TestRunDirectory.remove(bad) }
+        let valid = try HeapCLI.heap(["summary", good, "--json"])
+        #expect(valid.status == 0, "\(valid.stderrText)")
+        let runs: [[String]] = [
+            ["summary", bad], ["summary", bad, "--no-retained", "--json"], ["diff", good, bad], ["diff", bad, good],
+            ["retainers", bad, "--constructor", "global"], ["leaks", good, bad, good], ["leaks", good, good, bad],
+        ]
+        for arguments in runs {
+            let result = try HeapCLI.heap(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderrText)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderrText.contains("memwatchd heap: \(bad): malformed: node 1 has an invalid self_size: 999999999999999999"),
+                    "\(arguments): \(result.stderrText)")
+        }
+    }
+
+    @Test func aNodeCountNoFileCouldHoldIsRefusedBeforeAllocating() throws {
+        let bad = try write(Self.snapshot(nodeCount: "100000000000"), "huge-node-count")
+        defer { TestRunDirectory.remove(bad) }
+        let result = try HeapCLI.heap(["summary", bad])
+        #expect(result.status == 2, "\(result.stderrText)")
+        #expect(result.stderrText.contains("\(bad): malformed at byte"), "\(result.stderrText)")
+        #expect(result.stderrText.contains("snapshot.node_count 100000000000 is more than a file of"), "\(result.stderrText)")
+    }
+
+    @Test func trailingDataIsRefused() throws {
+        let bad = try write(Self.snapshot() + "\n{\"snapshot\":{}}", "trailing")
+        defer { TestRunDirectory.remove(bad) }
+        let result = try HeapCLI.heap(["diff", bad, bad, "--json"])
+        #expect(result.status == 2, "\(result.stderrText)")
+        #expect(result.stderrText.contains("what follows the top-level object"), "\(result.stderrText)")
+    }
+}

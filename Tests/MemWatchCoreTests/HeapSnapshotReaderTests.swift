@@ -16,6 +16,10 @@ struct SyntheticSnapshot {
     var edgeFields = ["type", "name_or_index", "to_node"]
     var nodes: [Node] = []
     var edges: [[Edge]] = []
+    /// Raw values written instead of the real ones, by node (or edge) ordinal and field name,
+    /// to forge hostile files.
+    var nodeOverrides: [Int: [String: Int]] = [:]
+    var edgeOverrides: [Int: [String: Int]] = [:]
 
     /// A root (synthetic) with a shortcut to a `global` object, as Node writes it.
     static func withRoot() -> SyntheticSnapshot {
@@ -57,7 +61,7 @@ struct SyntheticSnapshot {
                 case "edge_count": return edges[i].count
                 default: return 0
                 }
-            }
+            }.enumerated().map { nodeOverrides[i]?[nodeFields[$0.offset]] ?? $0.element }
             nodeValues.append(row.map(String.init).joined(separator: ","))
         }
         var edgeValues: [String] = []
@@ -70,7 +74,7 @@ struct SyntheticSnapshot {
                     case "name_or_index": return numeric ? Int(edge.name) ?? 0 : intern(edge.name)
                     default: return edge.to * nodeFields.count
                     }
-                }
+                }.enumerated().map { edgeOverrides[edgeValues.count]?[edgeFields[$0.offset]] ?? $0.element }
                 edgeValues.append(row.map(String.init).joined(separator: ","))
             }
         }
@@ -186,6 +190,27 @@ struct SyntheticSnapshot {
             #expect(small.edgeNames == whole.edgeNames)
             #expect((0..<small.nodeCount).map(small.selfSize) == (0..<whole.nodeCount).map(whole.selfSize))
             #expect((0..<small.nodeCount).map(small.name) == (0..<whole.nodeCount).map(whole.name))
+        }
+    }
+
+    /// Every length of number, each side of a chunk boundary.
+    @Test func numbersOfEveryLengthReadExactly() throws {
+        var s = sample()
+        var sizes: [Int] = []
+        var power = 1
+        for _ in 0..<14 {  // up to 7 * 10^13 + 3: all of them add up to less than 2^48
+            sizes += [power, power - 1, power * 7 + 3]
+            power *= 10
+        }
+        sizes += [HeapSnapshotBounds.maxHeapBytes / 4, 12_345_678, 123_456_789, 100_000_000]
+        for size in sizes { s.add("native", "n", size: size) }
+        let url = try s.write()
+        defer { TestRunDirectory.remove(url.path) }
+        for chunk in [8 << 20, 128, 131, 137] {
+            let graph = try HeapSnapshotReader.read(path: url.path, options: .init(), progress: nil, chunkSize: chunk)
+            #expect((4..<graph.nodeCount).map(graph.selfSize) == sizes, "chunk \(chunk)")
+            let ids: [UInt32] = (4..<graph.nodeCount).map { UInt32($0 * 2 + 1) }
+            #expect(Array(graph.nodeIds.dropFirst(4)) == ids)
         }
     }
 

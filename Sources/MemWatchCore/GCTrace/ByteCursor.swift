@@ -142,6 +142,18 @@ struct ByteCursor {
         return value
     }
 
+    /// A plain unsigned count of `unit`-byte units, in bytes. Nil (and
+    /// unmoved) when no digit is here or the figure is beyond
+    /// `TraceByteFigure.max`.
+    @inline(__always) mutating func bytes(unit: Int64 = 1) -> Int64? {
+        let start = position
+        guard let count = integer(), let bytes = TraceByteFigure.bytes(count, unit: unit) else {
+            position = start
+            return nil
+        }
+        return bytes
+    }
+
     /// Hex digits, upper or lower case (`%p` prints no `0x` on Windows).
     @inline(__always) mutating func hex() -> UInt64? {
         var p = position
@@ -182,18 +194,20 @@ struct DecimalFigure: Equatable {
     @inline(__always) var value: Double { Double(mantissa) / Double(divisor) }
 
     /// The figure times `unit` (e.g. bytes in a MB), rounded to a whole
-    /// number; nil if that does not fit (never a real heap size).
+    /// number; nil beyond `TraceByteFigure.max` (never a real heap size).
     @inline(__always) func scaled(by unit: Int64) -> Int64? {
         let (product, overflow) = mantissa.multipliedReportingOverflow(by: unit)
         guard !overflow, product < Int64.max / 2 else { return nil }
         // Constant divisors for the usual `%.1f`/`%.2f` let the compiler avoid a division.
+        let bytes: Int64
         switch scale {
-        case 0: return product
-        case 1: return (product + 5) / 10
-        case 2: return (product + 50) / 100
+        case 0: bytes = product
+        case 1: bytes = (product + 5) / 10
+        case 2: bytes = (product + 50) / 100
         default:
             let divisor = self.divisor
-            return (product + divisor / 2) / divisor
+            bytes = (product + divisor / 2) / divisor
         }
+        return bytes <= TraceByteFigure.max ? bytes : nil
     }
 }

@@ -262,10 +262,10 @@ public struct GCTraceParser: Sendable {
             case .gc: figures.kind = Self.nvpKind(&c)
             case .reduceMemory: figures.reduce = c.skip(UInt8(ascii: "1"))
             case .interleaved: figures.interleaved = c.skip(UInt8(ascii: "1"))
-            case .sizeBefore: figures.before = c.integer()
-            case .sizeAfter: figures.after = c.integer()
-            case .memoryBefore: figures.committedBefore = c.integer()
-            case .memoryAfter: figures.committedAfter = c.integer()
+            case .sizeBefore: figures.before = c.bytes()
+            case .sizeAfter: figures.after = c.bytes()
+            case .memoryBefore: figures.committedBefore = c.bytes()
+            case .memoryAfter: figures.committedAfter = c.bytes()
             case .reason, .other:
                 // V8 prints the memory sizes right after the object sizes, and
                 // nothing needed after them: stop at the first other key.
@@ -300,10 +300,10 @@ public struct GCTraceParser: Sendable {
             case .gc: figures.kind = Self.jsonKind(&c)
             case .reduceMemory: figures.reduce = c.skip("true")
             case .interleaved: figures.interleaved = c.skip("true")
-            case .sizeBefore: figures.before = c.integer()
-            case .sizeAfter: figures.after = c.integer()
-            case .memoryBefore: figures.committedBefore = c.integer()
-            case .memoryAfter: figures.committedAfter = c.integer()
+            case .sizeBefore: figures.before = c.bytes()
+            case .sizeAfter: figures.after = c.bytes()
+            case .memoryBefore: figures.committedBefore = c.bytes()
+            case .memoryAfter: figures.committedAfter = c.bytes()
             case .reason:
                 if c.skip(UInt8(ascii: "\"")) {
                     let start = c.position

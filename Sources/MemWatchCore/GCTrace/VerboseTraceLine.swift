@@ -25,8 +25,10 @@ enum VerboseTraceLine {
         c.skipSpaces()
         // V8 prints the reported figure as a signed 64-bit number.
         let negative = c.skip(UInt8(ascii: "-"))
-        guard let kb = c.integer(), c.skip(" KB"), c.isAtEnd || c.current == UInt8(ascii: " ") else { return nil }
-        return .externalMemory(ExternalMemory(id: id, kind: kind, bytes: (negative ? -kb : kb) * kilobyte))
+        guard let bytes = c.bytes(unit: kilobyte), c.skip(" KB"), c.isAtEnd || c.current == UInt8(ascii: " ") else {
+            return nil
+        }
+        return .externalMemory(ExternalMemory(id: id, kind: kind, bytes: negative ? -bytes : bytes))
     }
 
     private static func spaceUsage(id: IsolateID, _ c: inout ByteCursor, strings: inout ByteStringInterner) -> GCTraceRecord? {
@@ -52,11 +54,11 @@ enum VerboseTraceLine {
                                       committedBytes: committed))
     }
 
-    /// `   2476 KB` or `   7 KB*`.
+    /// `   2476 KB` or `   7 KB*`, in bytes.
     private static func figure(_ c: inout ByteCursor) -> Int64? {
         c.skipSpaces()
-        guard let kb = c.integer(), c.skip(" KB") else { return nil }
+        guard let bytes = c.bytes(unit: kilobyte), c.skip(" KB") else { return nil }
         _ = c.skip(UInt8(ascii: "*"))
-        return kb * kilobyte
+        return bytes
     }
 }

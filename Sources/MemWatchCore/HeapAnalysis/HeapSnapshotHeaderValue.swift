@@ -30,9 +30,14 @@ enum HeapSnapshotHeaderValue {
 }
 
 extension HeapSnapshotTokenizer {
-    /// Parses one JSON value into a tree; only for the small header.
-    func readHeaderValue(depth: Int = 0) throws -> HeapSnapshotHeaderValue {
+    /// V8's header is a few kB; a tree of a larger one would cost many times its bytes.
+    static let headerByteLimit = 1 << 20
+
+    /// Parses one JSON value into a tree; only for the small header, which must end before
+    /// file offset `limit`.
+    func readHeaderValue(endingBefore limit: Int, depth: Int = 0) throws -> HeapSnapshotHeaderValue {
         guard depth < 64 else { throw failure(expected: "a shallower header (nesting over 64 levels)") }
+        guard offset < limit else { throw failure(expected: "a header smaller than \(Self.headerByteLimit >> 20) MB") }
         guard let first = try peek() else { throw failure(expected: "a value") }
         switch first {
         case UInt8(ascii: "{"):
@@ -41,7 +46,7 @@ extension HeapSnapshotTokenizer {
             if try peek() == UInt8(ascii: "}") { pos += 1; return .object(members) }
             repeat {
                 let key = try readKey()
-                members.append((key, try readHeaderValue(depth: depth + 1)))
+                members.append((key, try readHeaderValue(endingBefore: limit, depth: depth + 1)))
             } while try commaOr(UInt8(ascii: "}"), "',' or '}' in an object")
             return .object(members)
         case UInt8(ascii: "["):
@@ -49,7 +54,7 @@ extension HeapSnapshotTokenizer {
             var items: [HeapSnapshotHeaderValue] = []
             if try peek() == UInt8(ascii: "]") { pos += 1; return .array(items) }
             repeat {
-                items.append(try readHeaderValue(depth: depth + 1))
+                items.append(try readHeaderValue(endingBefore: limit, depth: depth + 1))
             } while try commaOr(UInt8(ascii: "]"), "',' or ']' in an array")
             return .array(items)
         case UInt8(ascii: "\""):

@@ -15,14 +15,29 @@ public struct HeapSnapshotMeta: Sendable {
     let edgeNameField: Int
     let edgeToNodeField: Int
 
-    /// Counts the header announces; used to reserve capacity and to check the arrays.
+    /// Counts the header announces, each at most what the file can hold; used to reserve
+    /// capacity and to check the arrays.
     let nodeCount: Int?
     let edgeCount: Int?
     let rootIndex: Int
 
-    init(header: HeapSnapshotHeaderValue, path: String, byteOffset: Int) throws {
+    init(header: HeapSnapshotHeaderValue, path: String, byteOffset: Int, bounds: HeapSnapshotBounds) throws {
         func unsupported(_ message: String) -> HeapSnapshotError {
             HeapSnapshotError(.unsupportedFormat, path: path, byteOffset: byteOffset, message: message)
+        }
+        func malformed(_ message: String) -> HeapSnapshotError {
+            HeapSnapshotError(.malformed, path: path, byteOffset: byteOffset, message: message)
+        }
+        /// A count the file must have room for: `fieldCount` numbers per item.
+        func count(_ key: String, fieldCount: Int) throws -> Int? {
+            guard let value = header[key] else { return nil }
+            guard let count = value.int else { throw malformed("snapshot.\(key) is not a count (a non-negative integer below 10^15)") }
+            let limit = bounds.maxRows(fieldCount: fieldCount)
+            guard count <= limit else {
+                throw malformed("snapshot.\(key) \(count) is more than a file of \(bounds.fileSize) bytes can hold "
+                    + "(at most \(limit) of \(fieldCount) numbers each)")
+            }
+            return count
         }
         guard let meta = header["meta"] else {
             throw unsupported("\"snapshot\" has no \"meta\" object (expected node_fields, node_types, edge_fields, edge_types)")
@@ -61,8 +76,10 @@ public struct HeapSnapshotMeta: Sendable {
         guard nodeTypes.count <= 255, edgeTypes.count <= 255 else {
             throw unsupported("more than 255 node or edge types")
         }
-        nodeCount = header["node_count"]?.int
-        edgeCount = header["edge_count"]?.int
+        nodeCount = try count("node_count", fieldCount: nodeFields.count)
+        edgeCount = try count("edge_count", fieldCount: edgeFields.count)
+        // Not used, but a count no file can hold marks a forged header.
+        _ = try count("trace_function_count", fieldCount: meta["trace_function_info_fields"]?.stringArray?.count ?? 1)
         rootIndex = header["root_index"]?.int ?? 0
     }
 }

@@ -291,32 +291,28 @@ final class HeapSnapshotTokenizer {
         if offset == start { throw failure(expected: "a value") }
     }
 
-    /// Skips an array that holds only numbers: no strings or nested brackets can hide a `]`.
-    func skipNumberArray(_ what: String) throws {
-        try expect(UInt8(ascii: "["), "'[' starting \(what)")
-        while true {
-            if let hit = memchr(base + pos, Int32(UInt8(ascii: "]")), end - pos) {
-                pos = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
-                return
-            }
-            pos = end
-            guard try fill(atLeast: 1) > 0 else { throw failure(expected: "',' or ']' in \(what)") }
-        }
-    }
-
     /// Reads a flat array of integers into `sink`. The hot loop of the reader: pointer scanning
-    /// and hand-rolled digit parsing, refilling only when fewer than 64 bytes are left.
+    /// and hand-rolled digit parsing, refilling only when fewer than 64 bytes are left. The
+    /// cursor stays in locals between numbers and goes back to `pos` only around a refill, a
+    /// return or an error.
     func readIntArray<Sink: HeapIntSink>(into sink: inout Sink, _ what: String) throws {
         try expect(UInt8(ascii: "["), "'[' starting \(what)")
         if try peek() == UInt8(ascii: "]") { pos += 1; return }
+        var p = base + pos
+        var limit = base + end
         while true {
-            if end - pos < 64 { try fill(atLeast: 64) }
-            let limit = base + end
-            var p = base + pos
+            if limit - p < 64 {
+                pos = base.distance(to: p)
+                try fill(atLeast: 64)
+                p = base + pos
+                limit = base + end
+            }
             while p < limit && Self.isWhitespace(p.pointee) { p += 1 }
             if p == limit {
                 pos = end
                 guard try fill(atLeast: 64) > 0 else { throw failure(expected: "a number in \(what)") }
+                p = base + pos
+                limit = base + end
                 continue
             }
             let start = p
@@ -339,6 +335,8 @@ final class HeapSnapshotTokenizer {
                 // The number may continue in the next chunk: read it again after refilling.
                 pos = base.distance(to: start)
                 try fill(atLeast: end - pos + 64)
+                p = base + pos
+                limit = base + end
                 continue
             }
             if digits == 0 {
@@ -351,11 +349,13 @@ final class HeapSnapshotTokenizer {
             while q < limit && Self.isWhitespace(q.pointee) { q += 1 }
             if q < limit {
                 let c = q.pointee
-                if c == UInt8(ascii: ",") { pos = base.distance(to: q) + 1; continue }
+                if c == UInt8(ascii: ",") { p = q + 1; continue }
                 if c == UInt8(ascii: "]") { pos = base.distance(to: q) + 1; return }
             }
             pos = base.distance(to: p)
             if try !commaOr(UInt8(ascii: "]"), "',' or ']' in \(what)") { return }
+            p = base + pos
+            limit = base + end
         }
     }
 }
