@@ -44,8 +44,12 @@ if [ -n "${BASELINE:-}" ]; then
     # REV's package as it was, beside this checkout (its own scratch path, so
     # the dependencies build once).
     baseline_pkg=$PWD/.cache/baseline-package
-    rm -rf "$baseline_pkg" && mkdir -p "$baseline_pkg"
-    git archive "$BASELINE" | tar -x -C "$baseline_pkg"
+    revision=$(git rev-parse "$BASELINE")
+    if [ "$(cat "$baseline_pkg/.revision" 2>/dev/null)" != "$revision" ]; then
+        rm -rf "$baseline_pkg" && mkdir -p "$baseline_pkg"
+        git archive "$revision" | tar -x -C "$baseline_pkg"
+        echo "$revision" > "$baseline_pkg/.revision"
+    fi
     [ -f Package.resolved ] && cp Package.resolved "$baseline_pkg/"
     swift build -c release --product memwatchd --package-path "$baseline_pkg" --scratch-path .build-baseline >/dev/null
     baseline_analyze_cmd=(.build-baseline/release/memwatchd analyze "$log" --json)

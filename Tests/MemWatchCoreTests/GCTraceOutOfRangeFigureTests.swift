@@ -32,6 +32,14 @@ import Testing
         }
     }
 
+    /// What the `gc-line` fuzz target found on the code before the fix, in
+    /// ~1 million inputs: an allocator line whose available figure overflows
+    /// `kb * 1024`.
+    @Test func fuzzerFoundAllocatorLine() {
+        let line = "[4296:0xa8b18c0] Memory allocator,       used:   5096 KB, available: 42383655555555550 KB"
+        #expect(parseLine(line) == .traceOnly(IsolateID(pid: 4296, isolate: 0xa8b18c0)))
+    }
+
     @Test func aFigureOfExactlyTheBoundIsRead() {
         let kb = TraceByteFigure.max / 1024
         let line = "[4537:0x249d1000] Memory allocator,       used:   \(kb) KB, available: 0 KB"

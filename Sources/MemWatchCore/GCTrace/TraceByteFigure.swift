@@ -1,8 +1,9 @@
 /// The range a byte figure read from the trace must be in. V8's heap is at
 /// most a few TB; a larger figure is garbage or a lookalike, and the line that
-/// carries it is not read as trace (never arithmetic on it). Bounding figures
-/// at 2^50 also keeps every sum and difference the detectors make of a few of
-/// them far inside an Int64.
+/// carries it gives no sizes (a GC line is app output, a verbose line trace
+/// only): no arithmetic is done on it. Bounding figures at 2^50 also keeps
+/// every sum and difference the detectors make of a few of them far inside
+/// an Int64.
 enum TraceByteFigure {
     /// 1 PiB.
     static let max: Int64 = 1 << 50
