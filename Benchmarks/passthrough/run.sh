@@ -5,6 +5,7 @@
 # /proc sampling, event store), interleaved in the same run.
 # Usage: Benchmarks/passthrough/run.sh [MB] [RUNS]   (defaults 500, 5)
 # BRACKETS=1: every line starts with `[digits]`; LINES=1: one console.log per line.
+# BASELINE_BIN=path/to/memwatchd: also times that build (e.g. an earlier commit's), alternately.
 # Prints median and best wall time of each and the ratios direct/other (target >= 0.8).
 set -eu
 cd "$(dirname "$0")/../.."
@@ -31,6 +32,7 @@ for i in $(seq "$RUNS"); do
     measure direct "$NODE" --trace-gc "$WRITER"
     measure pipe sh -c '"$0" --trace-gc "$1" | cat' "$NODE" "$WRITER"
     measure run "$BIN" run --state-dir "$STATE" -- "$NODE" "$WRITER"
+    if [ -n "${BASELINE_BIN:-}" ]; then measure baseline "$BASELINE_BIN" run --state-dir "$STATE" -- "$NODE" "$WRITER"; fi
     # Start-up alone (node, preload, memwatchd) with 1 MB.
     MB=1 measure direct1 "$NODE" --trace-gc "$WRITER"
     MB=1 measure run1 "$BIN" run --state-dir "$STATE" -- "$NODE" "$WRITER"
@@ -47,6 +49,10 @@ report direct 'node --trace-gc writer.js > /dev/null'
 report pipe 'node --trace-gc writer.js | cat > /dev/null'
 report run 'memwatchd run -- node writer.js > /dev/null'
 printf 'memwatchd run vs | cat: ratio %.2f (medians)\n' "$(echo "$(median pipe) / $(median run)" | bc -l)"
+if [ -n "${BASELINE_BIN:-}" ]; then
+    report baseline "$BASELINE_BIN run (baseline)"
+    printf 'this build vs the baseline: ratio %.2f (medians, baseline/this)\n' "$(echo "$(median baseline) / $(median run)" | bc -l)"
+fi
 d1=$(median direct1) r1=$(median run1)
 printf 'start-up (1 MB): direct %.3f s, memwatchd run %.3f s; without it: direct %.0f MB/s, run %.0f MB/s, ratio %.2f\n' \
     "$d1" "$r1" "$(echo "($MB - 1) / ($(median direct) - $d1)" | bc -l)" "$(echo "($MB - 1) / ($(median run) - $r1)" | bc -l)" \
