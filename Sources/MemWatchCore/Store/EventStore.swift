@@ -38,9 +38,6 @@ public final class EventStore: Sendable {
         try EventStoreSchema.migrator.migrate(database)
     }
 
-    /// Whether events reach the file at ``path`` (false: memory only).
-    public var isPersistent: Bool { database is DatabasePool }
-
     /// Opens the store for a watching command, which must never be stopped by
     /// it: a corrupt file is moved aside (`events.sqlite.corrupt-<time>`) and a
     /// fresh one made; a file that cannot be used at all gives a store in

@@ -122,21 +122,11 @@ public final class ChildProcess: Sendable {
         ChildExit.reap(pidfd: pidfd, blocking: true) ?? .exited(code: 255)
     }
 
-    /// Signals the child itself, through its pidfd. False when it is gone.
-    @discardableResult
-    public func signal(_ signal: Int32) -> Bool {
-        memwatch_pidfd_send_signal(pidfd, signal) == 0
-    }
-
     /// Signals every process in the child's group. False when none is left.
     @discardableResult
     public func signalGroup(_ signal: Int32) -> Bool {
         kill(-processGroup, signal) == 0
     }
-
-    /// True while any process of the child's group is alive (zombies aside
-    /// from the group's point of view: `kill` still reaches them).
-    public var groupExists: Bool { kill(-processGroup, 0) == 0 }
 
     deinit {
         close(pidfd)

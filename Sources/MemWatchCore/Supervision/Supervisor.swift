@@ -33,9 +33,6 @@ public final class Supervisor: Sendable {
         public var outputFD: Int32 = 1
         /// How long a possible start of a trace line may be held back.
         public var holdTimeout: Duration = .milliseconds(50)
-        /// Handle memwatchd's own signals (forward, stop). Off when the caller
-        /// owns them, e.g. through a ServiceGroup, and calls ``stop()`` itself.
-        public var handleSignals = true
 
         public init() {}
     }
@@ -116,14 +113,11 @@ public final class Supervisor: Sendable {
         } else if !usesPty {
             cleanup.append(handTerminal(to: child.processGroup))
         }
-        if options.handleSignals {
-            let pty = pty
-            let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1] + (pty != nil ? [SIGWINCH] : [])
-            let trap = SignalTrap(signals, queue: DispatchQueue(label: "memwatchd.signals")) {
-                [weak self] number in self?.received(signal: number, pty: pty)
-            }
-            cleanup.append { trap.cancel() }
+        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1] + (pty != nil ? [SIGWINCH] : [])
+        let trap = SignalTrap(signals, queue: DispatchQueue(label: "memwatchd.signals")) {
+            [weak self, pty] number in self?.received(signal: number, pty: pty)
         }
+        cleanup.append { trap.cancel() }
         let finalCleanup = cleanup
         state.withLock { $0.cleanup = finalCleanup }
 
@@ -156,14 +150,6 @@ public final class Supervisor: Sendable {
     /// Whether the app closed its stdout and then went on running: from then
     /// on its GC trace cannot be read. Known once ``traceRecords`` finished.
     public var outputClosedWhileRunning: Bool { state.withLock { $0.outputClosedWhileRunning } }
-
-    /// Graceful stop: `signal` (SIGTERM) to the app's group, then SIGKILL to
-    /// the group after `stopTimeout` if anything of it still runs. Returns
-    /// the child's status.
-    public func stop(signal: Int32 = SIGTERM) async -> ChildExit {
-        beginStop(signal: signal)
-        return await exit()
-    }
 
     private func received(signal number: Int32, pty: Pseudoterminal?) {
         switch number {
