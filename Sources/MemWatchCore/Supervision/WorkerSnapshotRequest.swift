@@ -3,7 +3,7 @@ import Glibc
 
 /// Asks a worker thread for a heap snapshot of its own isolate.
 ///
-/// SIGUSR2 makes node snapshot the main thread's heap only. The preload in
+/// The snapshot signal makes node snapshot the main thread's heap only. The preload in
 /// each worker polls (once a second, unref'd timer) for a request file in the
 /// report directory, writes `Heap.<date>.<time>.<pid>.<threadId>.<n>.heapsnapshot`
 /// (mode 0600, node's own naming, so the snapshot watcher sees it like any
