@@ -42,7 +42,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MemWatchCoreTests",
-            dependencies: ["MemWatchCore", "TestSupport"]
+            dependencies: ["MemWatchCore", "TestSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(
             name: "IntegrationTests",

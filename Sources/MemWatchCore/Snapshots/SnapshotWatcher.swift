@@ -67,7 +67,7 @@ public final class SnapshotWatcher: Sendable {
                 close(cancellation.write)
                 var info = stat()
                 let isSymlink = error == .tooManySymbolicLinkLevels
-                    || (lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+                    || ((try? SystemCall.value { lstat(path, &info) }) != nil && info.st_mode & S_IFMT == S_IFLNK)
                 throw isSymlink ? .symlink(path: path) : .cannotWatch(path: path, error)
             }
         }

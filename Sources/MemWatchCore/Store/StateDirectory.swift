@@ -47,7 +47,7 @@ public struct StateDirectory: Sendable, Equatable {
     public static func prepareSnapshotDirectory(_ path: String) throws(StateDirectoryError) {
         try createPrivateDirectory(path)
         var info = stat()
-        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() {
+        if (try? SystemCall.value { lstat(path, &info) }) != nil, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() {
             // Root may own the state dir; the snapshots must be memwatchd's own.
             throw .notOwned(path: path, role: "snapshot directory", owner: info.st_uid, us: geteuid())
         }
@@ -61,7 +61,7 @@ public struct StateDirectory: Sendable, Equatable {
         let subdirectory = path + "/" + name
         try Self.createPrivateDirectory(subdirectory)
         var info = stat()
-        if lstat(subdirectory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+        if (try? SystemCall.value { lstat(subdirectory, &info) }) != nil, info.st_mode & S_IFMT == S_IFDIR,
            info.st_uid == geteuid(), info.st_mode & 0o077 != 0 {
             chmod(subdirectory, 0o700)
         }
@@ -71,11 +71,11 @@ public struct StateDirectory: Sendable, Equatable {
 
     static func createPrivateDirectory(_ path: String) throws(StateDirectoryError) {
         var info = stat()
-        if lstat(path, &info) == 0 { return }
+        if (try? SystemCall.value { lstat(path, &info) }) != nil { return }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty, parent != path, parent != "/" {
             var parentInfo = stat()
-            if stat(parent, &parentInfo) != 0 { try createPrivateDirectory(parent) }
+            if (try? SystemCall.value { stat(parent, &parentInfo) }) == nil { try createPrivateDirectory(parent) }
         }
         do {
             try SystemCall.value { mkdir(path, 0o700) }

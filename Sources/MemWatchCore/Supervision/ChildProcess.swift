@@ -135,7 +135,7 @@ public final class ChildProcess: Sendable {
     /// Signals every process in the child's group. False when none is left.
     @discardableResult
     public func signalGroup(_ signal: Int32) -> Bool {
-        kill(-processGroup, signal) == 0
+        (try? SystemCall.value { kill(-processGroup, signal) }) != nil
     }
 
     deinit {
