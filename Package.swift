@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "memwatchd",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "memwatchd", targets: ["memwatchd"]),
         .library(name: "MemWatchCore", targets: ["MemWatchCore"]),
@@ -12,7 +11,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
@@ -27,7 +25,6 @@ let package = Package(
                 "CSystemd",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -36,6 +33,7 @@ let package = Package(
             dependencies: [
                 "MemWatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
@@ -44,7 +42,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MemWatchCoreTests",
-            dependencies: ["MemWatchCore", "TestSupport"]
+            dependencies: ["MemWatchCore", "TestSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(
             name: "IntegrationTests",

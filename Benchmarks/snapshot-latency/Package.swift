@@ -4,7 +4,6 @@ import PackageDescription
 
 let package = Package(
     name: "snapshot-latency",
-    platforms: [.macOS(.v15)],
     dependencies: [.package(name: "memwatchd", path: "../..")],
     targets: [
         .executableTarget(

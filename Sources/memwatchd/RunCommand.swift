@@ -82,12 +82,14 @@ struct RunCommand: AsyncParsableCommand {
         sessionOptions.heapLimitShare = heapLimitShare
         sessionOptions.defaultHeapLimit = plan.heapLimit?.bytes
         sessionOptions.reportDirectory = paths.reports
+        sessionOptions.snapshotSignal = plan.snapshotSignal
         let taker = SnapshotTaker(
             snapshotDirectory: plan.diagnosticDirectory, policy: snapshot.policy, reporter: reporter,
             signaller: dryRun ? DryRunSignaller() : PidfdSignaller())
         let session = WatchSession(options: sessionOptions, scope: supervisor.scope, reporter: reporter, snapshots: taker)
 
-        let sampler = ProcSampler(interval: .milliseconds(Int(sampleInterval * 1000)))
+        let sampler = ProcSampler(
+            interval: .milliseconds(Int(sampleInterval * 1000)), snapshotSignal: plan.snapshotSignal)
         let sampling = Task { await session.sample(treeOf: supervisor.pid, with: sampler) }
         await session.consume(supervisor.traceRecords)
         if supervisor.outputClosedWhileRunning {

@@ -177,6 +177,26 @@ import Glibc
         #expect(Self.events(recorded, type: "snapshot").isEmpty)
     }
 
+    @Test func snapshotComesThroughTheSignalNodeWasToldToUse() throws {
+        let state = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(state) }
+        // The app also catches SIGUSR2 and says so: memwatchd must send node's chosen SIGUSR1 only.
+        let app = try writeScript(
+            "process.on('SIGUSR2', () => console.log('GOT-SIGUSR2'));\n" + Self.leakingApp, named: "leak.js", in: state)
+        let result = try Self.run(
+            ["--", "node", "--heapsnapshot-signal=SIGUSR1", app], state: state,
+            environment: ["APP_SECONDS": "110", "EXIT_AFTER_SNAPSHOTS": "1", "SNAPSHOT_DIR": state + "/snapshots"],
+            timeout: 180)
+        #expect(result.status == 0, "stderr: \(result.stderrText)")
+        #expect(result.stdoutText.hasPrefix("done "), "app output: \(result.stdoutText)")
+        #expect(!result.stdoutText.contains("GOT-SIGUSR2"), "memwatchd sent SIGUSR2: \(result.stdoutText)")
+        let recorded = try recordedEvents(stateDirectory: state)
+        #expect(Self.events(recorded, type: "snapshot-skipped").isEmpty, "events: \(recorded)")
+        let snapshots = Self.events(recorded, type: "snapshot")
+        try #require(snapshots.count == 1, "events: \(recorded)")
+        try Self.expectWholeSnapshot(at: try #require(snapshots[0]["path"] as? String), bytes: snapshots[0]["bytes"] as? Int)
+    }
+
     @Test func exitStatusAndDeathBySignalPassThrough() throws {
         let state = try TestRunDirectory.makeDirectory()
         defer { TestRunDirectory.remove(state) }

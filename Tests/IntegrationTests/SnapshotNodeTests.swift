@@ -68,7 +68,7 @@ import TestSupport
 
         let outcome = await taker.take(try app.request())
 
-        #expect(outcome == .skipped(.doesNotCatchSIGUSR2(pid: app.pid)))
+        #expect(outcome == .skipped(.doesNotCatchSnapshotSignal(pid: app.pid, signal: SIGUSR2)))
         #expect(!app.handle.hasExited)
         #expect(kill(app.pid, 0) == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots).isEmpty)
@@ -335,7 +335,7 @@ import TestSupport
 
         let outcome = await taker.take(request)
 
-        #expect(outcome == .skipped(.dryRun(pid: app.pid, thread: nil)))
+        #expect(outcome == .skipped(.dryRun(pid: app.pid, trigger: .signal(SIGUSR2))))
         #expect(!app.handle.hasExited)
         #expect(try FileManager.default.contentsOfDirectory(atPath: state.snapshots) == [(old as NSString).lastPathComponent])
         #expect(try reporter.store.events().last?.reason == "dry run: would have sent SIGUSR2 to pid \(app.pid)")
@@ -387,7 +387,7 @@ final class SnapshotTestApp: Sendable {
         let status = try #require(proc.status(of: pid).value)
         return SnapshotRequest(
             process: handle, isolate: isolate, heapUsed: heapUsed, rss: status.rss,
-            catchesSIGUSR2: status.catches(signal: SIGUSR2), memAvailable: try #require(proc.memoryAvailable()))
+            catchesSnapshotSignal: status.catches(signal: SIGUSR2), memAvailable: try #require(proc.memoryAvailable()))
     }
 
     func kill() { process.kill() }

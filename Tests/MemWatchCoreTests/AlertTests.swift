@@ -30,7 +30,7 @@ import Testing
             == "heap snapshot written: /var/lib/memwatchd/snapshots/Heap.20261125.191837.4242.0.001.heapsnapshot (121 MB, 2.3 s)")
         let skipped = MemWatchEvent(
             time: Self.t0, type: .snapshotSkipped, pid: 4242,
-            reason: SnapshotSkipReason.doesNotCatchSIGUSR2(pid: 4242).description)
+            reason: SnapshotSkipReason.doesNotCatchSnapshotSignal(pid: 4242, signal: SIGUSR2).description)
         #expect(Alert(event: skipped).message.hasPrefix("heap snapshot of pid 4242 skipped: pid 4242 does not catch SIGUSR2"))
         #expect(Alert(event: skipped).priority == .notice)
         #expect(Alert(event: .leak(finding, time: Self.t0)).priority == .warning)
@@ -50,8 +50,10 @@ import Testing
         let failed = MemWatchEvent(
             time: Self.t0, type: .snapshotFailed, pid: 5, isolate: "0x1", thread: 2, reason: "timeout")
         #expect(Alert(event: failed).message == "heap snapshot of pid 5 (isolate 0x1, worker thread 2) failed: timeout")
-        #expect(SnapshotSkipReason.dryRun(pid: 5, thread: 2).description
+        #expect(SnapshotSkipReason.dryRun(pid: 5, trigger: .workerRequest(thread: 2, reportDirectory: "/r")).description
             == "dry run: would have asked worker thread 2 of pid 5 for its heap snapshot")
+        #expect(SnapshotSkipReason.dryRun(pid: 5, trigger: .signal(SIGUSR1)).description
+            == "dry run: would have sent SIGUSR1 to pid 5")
     }
 
     @Test func exitEvents() {

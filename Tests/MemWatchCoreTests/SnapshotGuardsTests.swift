@@ -7,14 +7,14 @@ import Testing
     static let GB: Int64 = 1 << 30
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// A process that passes every guard: catches SIGUSR2, 100 MB heap, plenty of room.
+    /// A process that passes every guard: catches the snapshot signal, 100 MB heap, plenty of room.
     static func facts(
-        catches: Bool = true, heap: Int64 = 100 * MB, memAvailable: Int64 = 64 * GB,
+        signal: Int32 = SIGUSR2, catches: Bool = true, heap: Int64 = 100 * MB, memAvailable: Int64 = 64 * GB,
         cgroup: CgroupMemory? = nil, diskFree: Int64 = 50 * GB, managed: [ManagedSnapshot] = [],
         last: Date? = nil, count: Int = 0
     ) -> SnapshotFacts {
         SnapshotFacts(
-            pid: 4242, catchesSIGUSR2: catches, memAvailable: memAvailable, cgroup: cgroup,
+            pid: 4242, snapshotSignal: signal, catchesSnapshotSignal: catches, memAvailable: memAvailable, cgroup: cgroup,
             heapUsed: heap, diskFree: diskFree, snapshotDirectory: "/var/lib/memwatchd/snapshots",
             managedSnapshots: managed, lastSnapshotOfProcess: last, snapshotsOfProcess: count, now: now)
     }
@@ -38,10 +38,33 @@ import Testing
         // Even with everything else failing too, the signal guard speaks first.
         let decision = SnapshotGuards.evaluate(
             Self.facts(catches: false, memAvailable: 0, diskFree: 0), policy: .init())
-        #expect(decision == .skip(.doesNotCatchSIGUSR2(pid: 4242)))
+        #expect(decision == .skip(.doesNotCatchSnapshotSignal(pid: 4242, signal: SIGUSR2)))
         if case let .skip(reason) = decision {
+            #expect(reason.code == "sigusr2-not-caught")
             #expect(reason.description.contains("--heapsnapshot-signal=SIGUSR2"))
         }
+    }
+
+    @Test func theSignalGuardNamesTheSignalNodeWasToldToUse() {
+        let decision = SnapshotGuards.evaluate(Self.facts(signal: SIGUSR1, catches: false), policy: .init())
+        #expect(decision == .skip(.doesNotCatchSnapshotSignal(pid: 4242, signal: SIGUSR1)))
+        guard case let .skip(reason) = decision else { return }
+        // The code scripts match on stays; the sentence names SIGUSR1, its SigCgt bit and the flag.
+        #expect(reason.code == "sigusr2-not-caught")
+        #expect(reason.description.hasPrefix("pid 4242 does not catch SIGUSR1 (SigCgt bit 10 is clear), and SIGUSR1 would kill it"))
+        #expect(reason.description.contains("--heapsnapshot-signal=SIGUSR1"))
+        #expect(!reason.description.contains("SIGUSR2"))
+        #expect(!reason.description.contains("heapdump"))  // the module only listens for SIGUSR2
+        #expect(SnapshotGuards.evaluate(Self.facts(signal: SIGUSR1), policy: .init()) == .take(deletingFirst: []))
+    }
+
+    @Test func signalNamesBothWays() {
+        #expect(SignalName.number("SIGUSR1") == SIGUSR1)
+        #expect(SignalName.number("USR2") == SIGUSR2)
+        #expect(SignalName.number("12") == 12)
+        #expect(SignalName.number("SIGBOGUS") == nil)
+        #expect(SignalName.of(SIGUSR1) == "SIGUSR1")
+        #expect(SignalName.of(40) == "signal 40")
     }
 
     /// A v1 cgroup at `limit` using `usage`, as CgroupMemoryReader reads it.

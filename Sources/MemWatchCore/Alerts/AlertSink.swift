@@ -3,14 +3,3 @@
 public protocol AlertSink: Sendable {
     func emit(_ alert: Alert)
 }
-
-/// Sends every alert to each of several sinks (e.g. stderr and the journal).
-public struct AlertSinks: AlertSink {
-    public var sinks: [any AlertSink]
-
-    public init(_ sinks: [any AlertSink]) { self.sinks = sinks }
-
-    public func emit(_ alert: Alert) {
-        for sink in sinks { sink.emit(alert) }
-    }
-}

@@ -22,9 +22,9 @@ public struct StderrAlertSink: AlertSink {
         let line = Array(("memwatchd: " + alert.message + lineEnding).utf8)
         var written = 0
         while written < line.count {
-            let result = line.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, line.count - written) }
-            if result < 0, errno == EINTR { continue }
-            if result <= 0 { return }
+            guard let result = try? SystemCall.value({
+                line.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, line.count - written) }
+            }), result > 0 else { return }
             written += result
         }
     }

@@ -9,8 +9,8 @@ public struct MemorySample: Sendable, Equatable {
     public var rss: Int64
     public var rssAnon: Int64
     public var rssFile: Int64
-    /// Whether the process had a SIGUSR2 handler when sampled (node with
-    /// `--heapsnapshot-signal`, or the heapdump module).
+    /// Whether the process had a handler for the snapshot signal when sampled
+    /// (node with `--heapsnapshot-signal`, or the heapdump module for SIGUSR2).
     public var catchesSnapshotSignal: Bool
     public var cgroup: CgroupMemory?
     /// `MemAvailable` of the machine, bytes.

@@ -5,14 +5,17 @@ public struct ProcSampler: Sendable {
     public var proc: ProcReader
     public var cgroups: CgroupMemoryReader
     public var interval: Duration
+    /// The signal node was told to snapshot on: samples say whether it is caught.
+    public var snapshotSignal: Int32
 
     public init(
         proc: ProcReader = ProcReader(), cgroups: CgroupMemoryReader = CgroupMemoryReader(),
-        interval: Duration = .seconds(1)
+        interval: Duration = .seconds(1), snapshotSignal: Int32 = SIGUSR2
     ) {
         self.proc = proc
         self.cgroups = cgroups
         self.interval = interval
+        self.snapshotSignal = snapshotSignal
     }
 
     /// One round: `root` and its live descendants, ascending by pid. Empty
@@ -24,7 +27,7 @@ public struct ProcSampler: Sendable {
             guard let status = proc.status(of: pid).value, !status.isZombie else { return nil }
             return MemorySample(
                 pid: pid, time: time, rss: status.rss, rssAnon: status.rssAnon,
-                rssFile: status.rssFile, catchesSnapshotSignal: status.catches(signal: SIGUSR2),
+                rssFile: status.rssFile, catchesSnapshotSignal: status.catches(signal: snapshotSignal),
                 cgroup: cgroups.memory(of: pid).value ?? nil, memoryAvailable: available)
         }
     }

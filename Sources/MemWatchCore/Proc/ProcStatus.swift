@@ -39,7 +39,7 @@ public struct ProcStatus: Sendable, Equatable {
     }
 
     /// True when the process has installed a handler for `signal`, so sending
-    /// it does not run the default action (for SIGUSR2: death).
+    /// it does not run the default action (for SIGUSR1 and SIGUSR2: death).
     public func catches(signal: Int32) -> Bool { caughtSignals.contains(signal) }
 
     public var isZombie: Bool { state == "Z" || state == "X" }

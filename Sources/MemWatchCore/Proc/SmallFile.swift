@@ -7,18 +7,14 @@ import Glibc
 /// (it vanished with its process, or was never there).
 enum SmallFile {
     static func read(_ path: String, limit: Int = 4 << 20) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard let fd = try? SystemCall.value({ open(path, O_RDONLY | O_CLOEXEC) }) else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while bytes.count < limit {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            guard let n = try? SystemCall.value({ chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } })
+            else { return nil }
             if n == 0 { break }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
             bytes.append(contentsOf: chunk[0..<n])
         }
         return bytes
@@ -30,7 +26,7 @@ enum SmallFile {
 
     /// Names in a directory, without `.` and `..`; nil when it cannot be opened.
     static func directoryEntries(_ path: String) -> [String]? {
-        guard let dir = opendir(path) else { return nil }
+        guard let dir = try? SystemCall.pointer({ opendir(path) }) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

@@ -6,7 +6,7 @@ import Glibc
 public enum DiskSpace {
     public static func available(at path: String) -> Int64? {
         var info = statvfs()
-        guard statvfs(path, &info) == 0 else { return nil }
+        guard (try? SystemCall.value { statvfs(path, &info) }) != nil else { return nil }
         return Int64(info.f_bavail) * Int64(info.f_frsize)
     }
 }

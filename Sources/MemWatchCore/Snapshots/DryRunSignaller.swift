@@ -11,7 +11,7 @@ public struct DryRunSignaller: ProcessSignaller {
     public var isDryRun: Bool { true }
 
     public func send(_ signal: Int32, to process: ProcessHandle) -> SignalDelivery {
-        logger.notice("dry run: would send signal \(signal) to pid \(process.pid)")
+        logger.notice("dry run: would send \(SignalName.of(signal)) to pid \(process.pid)")
         return .simulated
     }
 }

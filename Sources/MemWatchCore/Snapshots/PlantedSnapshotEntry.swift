@@ -13,9 +13,10 @@ public enum PlantedSnapshotEntry {
     /// the signal-snapshot name of `pid` (any time stamp and sequence number)
     /// or a heapdump name that is not a regular file of one link.
     public static func find(in directory: String, pid: Int32, thread: Int) -> String? {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0, let stream = fdopendir(fd) else {
-            if fd >= 0 { close(fd) }
+        guard let fd = try? SystemCall.value({ open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) })
+        else { return nil }
+        guard let stream = try? SystemCall.pointer({ fdopendir(fd) }) else {
+            close(fd)
             return nil
         }
         defer { closedir(stream) }
@@ -27,7 +28,8 @@ public enum PlantedSnapshotEntry {
                 || SnapshotFileName.isHeapdumpSnapshot(name)
             else { continue }
             var info = stat()
-            guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            guard (try? SystemCall.value { fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) }) != nil
+            else { continue }
             if info.st_mode & S_IFMT != S_IFREG || info.st_nlink > 1 { return directory + "/" + name }
         }
         return nil

@@ -1,5 +1,6 @@
 import CSystemd
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,19 +16,20 @@ public final class ProcessHandle: Sendable {
     public let since: Date
 
     public init(pid: Int32, since: Date = Date()) throws(ProcessHandleError) {
-        let fd = memwatch_pidfd_open(pid)
-        guard fd >= 0 else {
-            throw errno == ESRCH ? .vanished(pid: pid) : .cannotOpen(pid: pid, errno: errno)
+        do {
+            descriptor = try SystemCall.value { memwatch_pidfd_open(pid) }
+        } catch {
+            throw error == .noSuchProcess ? .vanished(pid: pid) : .cannotOpen(pid: pid, error)
         }
         self.pid = pid
-        self.descriptor = fd
         self.since = since
     }
 
     /// The process has exited (or is a zombie waiting to be reaped).
     public var hasExited: Bool {
         var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        return poll(&entry, 1, 0) > 0
+        let ready = (try? SystemCall.value { poll(&entry, 1, 0) }) ?? 0
+        return ready > 0
     }
 
     deinit { close(descriptor) }
@@ -36,12 +38,12 @@ public final class ProcessHandle: Sendable {
 public enum ProcessHandleError: Error, Equatable, CustomStringConvertible {
     /// A vanished process is a normal case: it exited before we looked.
     case vanished(pid: Int32)
-    case cannotOpen(pid: Int32, errno: Int32)
+    case cannotOpen(pid: Int32, Errno)
 
     public var description: String {
         switch self {
         case let .vanished(pid): "pid \(pid) is gone"
-        case let .cannotOpen(pid, code): "cannot open a pidfd for pid \(pid): \(String(cString: strerror(code)))"
+        case let .cannotOpen(pid, failure): "cannot open a pidfd for pid \(pid): \(failure)"
         }
     }
 }

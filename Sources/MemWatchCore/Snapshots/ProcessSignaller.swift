@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Sends signals to watched processes; behind a protocol so `--dry-run`
 /// can log instead of act.
 public protocol ProcessSignaller: Sendable {
@@ -18,5 +20,5 @@ public enum SignalDelivery: Sendable, Equatable {
     case processExited
     /// Dry run: nothing was sent.
     case simulated
-    case failed(errno: Int32)
+    case failed(Errno)
 }

@@ -29,7 +29,8 @@ public struct SnapshotBudgetEnforcer: Sendable {
             recorded.filter { snapshot in
                 guard let name = name(inDirectory: snapshot.path) else { return false }
                 var info = stat()
-                return fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFREG
+                return (try? SystemCall.value { fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) }) != nil
+                    && info.st_mode & S_IFMT == S_IFREG
             }
         } ?? []
     }
@@ -43,9 +44,9 @@ public struct SnapshotBudgetEnforcer: Sendable {
             snapshots.filter { snapshot in
                 guard let name = name(inDirectory: snapshot.path) else { return false }
                 var info = stat()
-                let exists = fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0
+                let exists = (try? SystemCall.value { fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) }) != nil
                 if exists, info.st_mode & S_IFMT != S_IFREG { return false }
-                if exists, unlinkat(directoryFD, name, 0) != 0 { return false }
+                if exists, (try? SystemCall.value { unlinkat(directoryFD, name, 0) }) == nil { return false }
                 reporter.report(MemWatchEvent(
                     time: now, type: .snapshotDeleted,
                     reason: "oldest managed snapshot deleted to stay within the snapshot budget of "
@@ -65,8 +66,8 @@ public struct SnapshotBudgetEnforcer: Sendable {
     }
 
     private func withDirectory<T>(_ body: (Int32) -> T) -> T? {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard let fd = try? SystemCall.value({ open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) })
+        else { return nil }
         defer { close(fd) }
         return body(fd)
     }

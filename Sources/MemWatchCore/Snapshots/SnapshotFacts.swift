@@ -1,11 +1,16 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything the snapshot guards look at, gathered at one moment, so the
 /// guards themselves stay a pure function that tests can drive with any values.
 public struct SnapshotFacts: Sendable, Equatable {
     public var pid: Int32
-    /// `SigCgt` in `/proc/PID/status` has SIGUSR2 (`1 << 11`) set.
-    public var catchesSIGUSR2: Bool
+    /// The signal that asks for the snapshot (`--heapsnapshot-signal`).
+    public var snapshotSignal: Int32
+    /// `SigCgt` in `/proc/PID/status` has `snapshotSignal` (bit N-1 for signal N) set.
+    public var catchesSnapshotSignal: Bool
     /// `MemAvailable` from `/proc/meminfo`, bytes.
     public var memAvailable: Int64
     /// The process's memory cgroup (its room: `headroom`), when one can be read.
@@ -23,13 +28,14 @@ public struct SnapshotFacts: Sendable, Equatable {
     public var now: Date
 
     public init(
-        pid: Int32, catchesSIGUSR2: Bool, memAvailable: Int64, cgroup: CgroupMemory?,
+        pid: Int32, snapshotSignal: Int32 = SIGUSR2, catchesSnapshotSignal: Bool, memAvailable: Int64, cgroup: CgroupMemory?,
         heapUsed: Int64, diskFree: Int64, snapshotDirectory: String,
         managedSnapshots: [ManagedSnapshot], lastSnapshotOfProcess: Date?, snapshotsOfProcess: Int,
         now: Date
     ) {
         self.pid = pid
-        self.catchesSIGUSR2 = catchesSIGUSR2
+        self.snapshotSignal = snapshotSignal
+        self.catchesSnapshotSignal = catchesSnapshotSignal
         self.memAvailable = memAvailable
         self.cgroup = cgroup
         self.heapUsed = heapUsed
@@ -40,5 +46,4 @@ public struct SnapshotFacts: Sendable, Equatable {
         self.snapshotsOfProcess = snapshotsOfProcess
         self.now = now
     }
-
 }

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,11 @@ public enum SnapshotFileCheck {
     /// Checks the open file at `descriptor` by `pread`, leaving its offset alone.
     public static func check(descriptor: Int32) throws(SnapshotFileError) -> Result {
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .io(operation: "fstat", errno: errno) }
+        do {
+            try SystemCall.value { fstat(descriptor, &info) }
+        } catch {
+            throw .io(operation: "fstat", error)
+        }
         let size = Int(info.st_size)
         if size <= fullScanLimit {
             return evaluate(head: try read(descriptor, at: 0, count: size), tail: [], isWholeFile: true)
@@ -118,12 +123,15 @@ public enum SnapshotFileCheck {
         var buffer = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let got = buffer.withUnsafeMutableBytes { raw in
-                pread(descriptor, raw.baseAddress! + filled, count - filled, off_t(offset + filled))
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw .io(operation: "pread", errno: errno)
+            let got: Int
+            do {
+                got = try SystemCall.value {
+                    buffer.withUnsafeMutableBytes { raw in
+                        pread(descriptor, raw.baseAddress! + filled, count - filled, off_t(offset + filled))
+                    }
+                }
+            } catch {
+                throw .io(operation: "pread", error)
             }
             if got == 0 { break }
             filled += got
@@ -134,11 +142,11 @@ public enum SnapshotFileCheck {
 
 /// An I/O failure while inspecting a snapshot file.
 public enum SnapshotFileError: Error, Equatable, CustomStringConvertible {
-    case io(operation: String, errno: Int32)
+    case io(operation: String, Errno)
 
     public var description: String {
         switch self {
-        case let .io(operation, code): "\(operation) failed: \(String(cString: strerror(code)))"
+        case let .io(operation, failure): "\(operation) failed: \(failure)"
         }
     }
 }

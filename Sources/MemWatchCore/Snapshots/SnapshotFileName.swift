@@ -2,7 +2,7 @@
 public enum SnapshotFileName {
     /// Node's `--heapsnapshot-signal` / `v8.writeHeapSnapshot()` name:
     /// `Heap.YYYYMMDD.HHMMSS.<pid>.<tid>.<seq>.heapsnapshot`. `thread` 0 is the
-    /// main thread (what SIGUSR2 writes); nil accepts any thread.
+    /// main thread (what the snapshot signal writes); nil accepts any thread.
     public static func isSignalSnapshot(_ name: String, pid: Int32, thread: Int? = nil) -> Bool {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 7, parts[0] == "Heap", parts[6] == "heapsnapshot" else { return false }

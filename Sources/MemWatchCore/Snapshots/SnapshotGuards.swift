@@ -8,12 +8,14 @@ public enum SnapshotDecision: Sendable, Equatable {
     case skip(SnapshotSkipReason)
 }
 
-/// The checks before sending SIGUSR2, in the order of issue 3. Pure: facts in,
+/// The checks before sending the snapshot signal, in the order of issue 3. Pure: facts in,
 /// decision out, so every branch is tested without a process, a disk or a clock.
 public enum SnapshotGuards {
     public static func evaluate(_ facts: SnapshotFacts, policy: SnapshotPolicy) -> SnapshotDecision {
-        // 1. SIGUSR2 kills a process that does not catch it.
-        guard facts.catchesSIGUSR2 else { return .skip(.doesNotCatchSIGUSR2(pid: facts.pid)) }
+        // 1. The signal's default action (SIGUSR1's, SIGUSR2's) kills a process that does not catch it.
+        guard facts.catchesSnapshotSignal else {
+            return .skip(.doesNotCatchSnapshotSignal(pid: facts.pid, signal: facts.snapshotSignal))
+        }
 
         // 2. Writing the snapshot takes many times the heap in extra memory; in
         // a cgroup the kernel kills the app when it runs out. The tighter room counts.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the caller knows when it asks for a snapshot: the process and the
 /// facts from /proc and the GC trace (ProcReader / CgroupMemory fill these).
 /// The taker adds the rest (disk, budget, history, clock).
@@ -6,14 +10,15 @@
 /// first, so facts read from a pid that was since reused are never acted on.
 public struct SnapshotRequest: Sendable {
     public var process: ProcessHandle
-    /// SIGUSR2 (main thread's heap) unless a worker thread's own heap is wanted.
+    /// The snapshot signal (main thread's heap) unless a worker thread's own heap is wanted.
     public var trigger: SnapshotTrigger
     /// The isolate whose leak triggered the snapshot, as V8 prints it.
     public var isolate: String?
     /// V8 heap in use after the last GC, bytes.
     public var heapUsed: Int64
     public var rss: Int64?
-    public var catchesSIGUSR2: Bool
+    /// `SigCgt` has the trigger's signal: sending it does not kill the process.
+    public var catchesSnapshotSignal: Bool
     public var memAvailable: Int64
     public var cgroup: CgroupMemory?
     /// The app's cwd: where the heapdump module (and node without
@@ -30,8 +35,8 @@ public struct SnapshotRequest: Sendable {
     public var announce: (@Sendable () -> Void)?
 
     public init(
-        process: ProcessHandle, trigger: SnapshotTrigger = .signal, isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
-        catchesSIGUSR2: Bool, memAvailable: Int64, cgroup: CgroupMemory? = nil,
+        process: ProcessHandle, trigger: SnapshotTrigger = .signal(SIGUSR2), isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,
+        catchesSnapshotSignal: Bool, memAvailable: Int64, cgroup: CgroupMemory? = nil,
         appDirectory: String? = nil, urgent: Bool = false, details: [String: EventDetail] = [:]
     ) {
         self.process = process
@@ -39,7 +44,7 @@ public struct SnapshotRequest: Sendable {
         self.isolate = isolate
         self.heapUsed = heapUsed
         self.rss = rss
-        self.catchesSIGUSR2 = catchesSIGUSR2
+        self.catchesSnapshotSignal = catchesSnapshotSignal
         self.memAvailable = memAvailable
         self.cgroup = cgroup
         self.appDirectory = appDirectory

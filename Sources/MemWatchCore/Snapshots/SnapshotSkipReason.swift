@@ -1,9 +1,12 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why no snapshot was taken. Each case reads as a sentence a person can act on.
 public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
-    /// SIGUSR2's default action kills the process.
-    case doesNotCatchSIGUSR2(pid: Int32)
+    /// The snapshot signal's default action would kill the process.
+    case doesNotCatchSnapshotSignal(pid: Int32, signal: Int32)
     /// `room` is the tighter of MemAvailable and the cgroup's room.
     case notEnoughMemory(
         needed: Int64, heapUsed: Int64, model: SnapshotMemoryModel, factor: Double, room: SnapshotMemoryRoom)
@@ -16,13 +19,15 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
     case processExited(pid: Int32)
     /// A symlink, hard link or other non-file waits under the snapshot's name.
     case plantedEntry(path: String)
-    /// `--dry-run`: everything checked, nothing sent (`thread`: a worker's heap was wanted).
-    case dryRun(pid: Int32, thread: Int?)
+    /// `--dry-run`: everything checked, nothing sent: `signal`, or a request
+    /// to worker `thread` for its own heap.
+    case dryRun(pid: Int32, trigger: SnapshotTrigger)
 
-    /// Short stable name for JSON and the journal.
+    /// Short stable name for JSON and the journal. Scripts match on these, so
+    /// the signal guard keeps the name it had when the signal was always SIGUSR2.
     public var code: String {
         switch self {
-        case .doesNotCatchSIGUSR2: "sigusr2-not-caught"
+        case .doesNotCatchSnapshotSignal: "sigusr2-not-caught"
         case .notEnoughMemory: "memory"
         case .notEnoughDisk: "disk"
         case .overBudget: "budget"
@@ -37,9 +42,12 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         typealias H = HumanReadable
         switch self {
-        case let .doesNotCatchSIGUSR2(pid):
-            return "pid \(pid) does not catch SIGUSR2 (SigCgt bit 12 is clear), and SIGUSR2 would kill it; "
-                + "start node with --heapsnapshot-signal=SIGUSR2 (memwatchd run adds it) or load the heapdump module"
+        case let .doesNotCatchSnapshotSignal(pid, signal):
+            let name = SignalName.of(signal)
+            // The heapdump module only ever listens for SIGUSR2.
+            let heapdump = signal == SIGUSR2 ? " or load the heapdump module" : ""
+            return "pid \(pid) does not catch \(name) (SigCgt bit \(signal) is clear), and \(name) would kill it; "
+                + "start node with --heapsnapshot-signal=\(name) (memwatchd run adds it)" + heapdump
         case let .notEnoughMemory(needed, heap, model, factor, room):
             let remedy = if case .cgroup = room { "raise the cgroup's memory limit" } else { "free memory" }
             return "not enough memory to write a snapshot: a \(H.bytes(heap)) heap needs about \(H.bytes(needed)) "
@@ -65,9 +73,9 @@ public enum SnapshotSkipReason: Sendable, Equatable, CustomStringConvertible {
         case let .plantedEntry(path):
             return "\(path) has the name of the snapshot node would write next but is a symbolic link, a hard link "
                 + "or not a file: node would write the heap through it; no signal is sent while it is there (remove it)"
-        case let .dryRun(pid, nil):
-            return "dry run: would have sent SIGUSR2 to pid \(pid)"
-        case let .dryRun(pid, thread?):
+        case let .dryRun(pid, .signal(signal)):
+            return "dry run: would have sent \(SignalName.of(signal)) to pid \(pid)"
+        case let .dryRun(pid, .workerRequest(thread, _)):
             return "dry run: would have asked worker thread \(thread) of pid \(pid) for its heap snapshot"
         }
     }

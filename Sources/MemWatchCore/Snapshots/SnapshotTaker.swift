@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// The snapshot action: guards, SIGUSR2 through the pidfd, wait for the whole
+/// The snapshot action: guards, the snapshot signal through the pidfd, wait for the whole
 /// file, record and report. One snapshot at a time: the memory guard assumes
 /// no other snapshot is being written meanwhile.
 public actor SnapshotTaker {
@@ -48,8 +48,9 @@ public actor SnapshotTaker {
         let history = (try? reporter.store.snapshotHistory(pid: pid, thread: thread, since: request.process.since))
             ?? (count: 0, last: nil)
         return SnapshotFacts(
-            // A worker request sends no signal, so SIGUSR2's default action is no risk.
-            pid: pid, catchesSIGUSR2: thread != nil || request.catchesSIGUSR2, memAvailable: request.memAvailable,
+            // A worker request sends no signal, so no signal's default action is a risk.
+            pid: pid, snapshotSignal: request.trigger.signal ?? SIGUSR2,
+            catchesSnapshotSignal: thread != nil || request.catchesSnapshotSignal, memAvailable: request.memAvailable,
             cgroup: request.cgroup, heapUsed: request.heapUsed,
             diskFree: DiskSpace.available(at: snapshotDirectory) ?? 0, snapshotDirectory: snapshotDirectory,
             managedSnapshots: budget.existingManagedSnapshots(),
@@ -76,28 +77,28 @@ public actor SnapshotTaker {
         // Watch before signalling so the file's creation cannot be missed.
         let watcher: SnapshotWatcher
         do {
-            // SIGUSR2 snapshots the main thread (id 0); a worker writes under its own id.
+            // The signal snapshots the main thread (id 0); a worker writes under its own id.
             watcher = try SnapshotWatcher(
                 pid: process.pid, thread: thread, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
         } catch {
             return failed(error.description, .noFile, request)
         }
-        let dryRun = SnapshotSkipReason.dryRun(pid: process.pid, thread: request.trigger.workerThread)
+        let dryRun = SnapshotSkipReason.dryRun(pid: process.pid, trigger: request.trigger)
         if signaller.isDryRun {
-            if request.trigger == .signal { _ = signaller.send(SIGUSR2, to: process) }
+            if let signal = request.trigger.signal { _ = signaller.send(signal, to: process) }
             return skipped(dryRun, request)
         }
         // Room first: node starts writing as soon as it is asked.
         budget.delete(victims, now: now())
         let start = ContinuousClock.now
         switch request.trigger {
-        case .signal:
-            switch signaller.send(SIGUSR2, to: process) {
+        case let .signal(signal):
+            switch signaller.send(signal, to: process) {
             case .delivered: break
             case .processExited: return skipped(.processExited(pid: process.pid), request)
             case .simulated: return skipped(dryRun, request)
-            case let .failed(code):
-                return failed("cannot send SIGUSR2 to pid \(process.pid): \(String(cString: strerror(code)))", .noFile, request)
+            case let .failed(failure):
+                return failed("cannot send \(SignalName.of(signal)) to pid \(process.pid): \(failure)", .noFile, request)
             }
         case let .workerRequest(thread, reportDirectory):
             do {

@@ -1,9 +1,11 @@
+import CSystemd
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Waits for the heap snapshot a process writes after SIGUSR2: inotify on the
+/// Waits for the heap snapshot a process writes when signalled: inotify on the
 /// snapshot directory (and the app's cwd, where the heapdump module and node
 /// without `--diagnostic-dir` write), until a matching file is closed whole,
 /// the process exits, or the timeout passes.
@@ -36,41 +38,55 @@ public final class SnapshotWatcher: Sendable {
     ) throws(SnapshotWatchError) {
         self.pid = pid
         self.thread = thread
-        inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        guard inotify >= 0 else { throw .cannotWatch(path: snapshotDirectory, errno: errno) }
+        do {
+            inotify = try SystemCall.value { inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)) }
+        } catch {
+            throw .cannotWatch(path: snapshotDirectory, error)
+        }
         var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else {
+        do {
+            // Close-on-exec from the start: a command spawned in the meantime must not inherit it.
+            try SystemCall.value { memwatch_pipe_cloexec(&pipeEnds) }
+        } catch {
             close(inotify)
-            throw .cannotWatch(path: snapshotDirectory, errno: errno)
+            throw .cannotWatch(path: snapshotDirectory, error)
         }
-        for end in pipeEnds {
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(end, F_SETFL, O_NONBLOCK)
-        }
+        for end in pipeEnds { _ = fcntl(end, F_SETFL, O_NONBLOCK) }
         cancellation = (pipeEnds[0], pipeEnds[1])
         var directories: [Directory] = []
         var paths = [snapshotDirectory]
         if let appDirectory, appDirectory != snapshotDirectory { paths.append(appDirectory) }
         for (index, path) in paths.enumerated() {
-            let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            let watch = descriptor < 0 ? -1 : inotify_add_watch(
-                inotify, path, UInt32(IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DONT_FOLLOW | IN_ONLYDIR))
-            if descriptor >= 0, watch >= 0 {
-                directories.append(Directory(path: path, descriptor: descriptor, watch: watch))
-                continue
+            do {
+                directories.append(try Self.watch(path, with: inotify))
+            } catch {
+                // The app's cwd is a bonus; the snapshot directory is required.
+                guard index == 0 else { continue }
+                close(inotify)
+                close(cancellation.read)
+                close(cancellation.write)
+                var info = stat()
+                let isSymlink = error == .tooManySymbolicLinkLevels
+                    || ((try? SystemCall.value { lstat(path, &info) }) != nil && info.st_mode & S_IFMT == S_IFLNK)
+                throw isSymlink ? .symlink(path: path) : .cannotWatch(path: path, error)
             }
-            var code = errno
-            if descriptor >= 0 { close(descriptor) }
-            var info = stat()
-            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK { code = ELOOP }
-            // The app's cwd is a bonus; the snapshot directory is required.
-            guard index == 0 else { continue }
-            close(inotify)
-            close(cancellation.read)
-            close(cancellation.write)
-            throw code == ELOOP ? .symlink(path: path) : .cannotWatch(path: path, errno: code)
         }
         self.directories = directories
+    }
+
+    /// Opens `path` (never through a symlink) and adds it to `inotify`.
+    private static func watch(_ path: String, with inotify: Int32) throws(Errno) -> Directory {
+        let descriptor = try SystemCall.value { open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        do {
+            let watch = try SystemCall.value {
+                inotify_add_watch(
+                    inotify, path, UInt32(IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_DONT_FOLLOW | IN_ONLYDIR))
+            }
+            return Directory(path: path, descriptor: descriptor, watch: watch)
+        } catch {
+            close(descriptor)
+            throw error
+        }
     }
 
     deinit {
@@ -91,7 +107,7 @@ public final class SnapshotWatcher: Sendable {
             }
         } onCancel: {
             var byte: UInt8 = 1
-            _ = write(cancellation.write, &byte, 1)
+            _ = try? SystemCall.value { write(cancellation.write, &byte, 1) }
         }
     }
 
@@ -110,10 +126,10 @@ public final class SnapshotWatcher: Sendable {
                 pollfd(fd: cancellation.read, events: Int16(POLLIN), revents: 0),
             ]
             let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
-            let ready = poll(&fds, 3, Int32(clamping: milliseconds))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return giveUp("cannot wait for the snapshot: poll failed (\(String(cString: strerror(errno))))", started)
+            do {
+                try SystemCall.value { poll(&fds, 3, Int32(clamping: milliseconds)) }
+            } catch {
+                return giveUp("cannot wait for the snapshot: poll failed (\(error))", started)
             }
             if fds[0].revents != 0, let result = drainEvents(&started, process) { return result }
             if fds[1].revents != 0 {
@@ -133,9 +149,10 @@ public final class SnapshotWatcher: Sendable {
         let bufferSize = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: bufferSize)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress!, bufferSize) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return nil }
+            // EAGAIN: the queue is empty.
+            guard let count = try? SystemCall.value({
+                buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress!, bufferSize) }
+            }), count > 0 else { return nil }
             var offset = 0
             let headerSize = MemoryLayout<inotify_event>.size
             while offset + headerSize <= count {
@@ -166,7 +183,7 @@ public final class SnapshotWatcher: Sendable {
         // A dying process's files are closed for it, a moment before its pidfd
         // turns readable: say it died rather than that the file is odd.
         var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
-        let exited = poll(&exit, 1, 1000) > 0
+        let exited = ((try? SystemCall.value { poll(&exit, 1, 1000) }) ?? 0) > 0
         let path = directories[candidate.directory].path + "/" + candidate.name
         return .failed(
             reason: exited ? exitedReason : "snapshot file \(path) was closed \(file.check) (is the disk full?)",
@@ -178,11 +195,12 @@ public final class SnapshotWatcher: Sendable {
     private func examine(_ candidate: Candidate) -> (result: SnapshotWatchResult, check: SnapshotFileCheck.Result, bytes: Int64)? {
         let directory = directories[candidate.directory]
         let path = directory.path + "/" + candidate.name
-        let fd = openat(directory.descriptor, candidate.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
+        guard let fd = try? SystemCall.value({
+            openat(directory.descriptor, candidate.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        }) else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard (try? SystemCall.value { fstat(fd, &info) }) != nil, info.st_mode & S_IFMT == S_IFREG else { return nil }
         let bytes = Int64(info.st_size)
         guard let check = try? SnapshotFileCheck.check(descriptor: fd) else {
             return (.failed(reason: "cannot read snapshot \(path)", partialFile: .left(path: path, reason: "unreadable")),
@@ -210,21 +228,25 @@ public final class SnapshotWatcher: Sendable {
     private func remove(_ candidate: Candidate, bytes: Int64) -> PartialSnapshotFate {
         let directory = directories[candidate.directory]
         let path = directory.path + "/" + candidate.name
-        if unlinkat(directory.descriptor, candidate.name, 0) == 0 { return .deleted(path: path, bytes: bytes) }
-        return .left(path: path, reason: String(cString: strerror(errno)))
+        do {
+            try SystemCall.value { unlinkat(directory.descriptor, candidate.name, 0) }
+            return .deleted(path: path, bytes: bytes)
+        } catch {
+            return .left(path: path, reason: error.description)
+        }
     }
 }
 
 public enum SnapshotWatchError: Error, Equatable, CustomStringConvertible {
     case symlink(path: String)
-    case cannotWatch(path: String, errno: Int32)
+    case cannotWatch(path: String, Errno)
 
     public var description: String {
         switch self {
         case let .symlink(path):
             "snapshot directory \(path) is a symbolic link; memwatchd never follows a symlink into it"
-        case let .cannotWatch(path, code):
-            "cannot watch snapshot directory \(path): \(String(cString: strerror(code)))"
+        case let .cannotWatch(path, failure):
+            "cannot watch snapshot directory \(path): \(failure)"
         }
     }
 }

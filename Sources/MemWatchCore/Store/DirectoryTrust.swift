@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,8 +20,10 @@ public enum DirectoryTrust {
     /// Checks `path` and the directories above it; throws what is wrong, and how to fix it.
     public static func verify(_ path: String, role: Role, owner: uid_t = geteuid()) throws(StateDirectoryError) {
         var info = stat()
-        guard lstat(path, &info) == 0 else {
-            throw .cannotInspect(path: path, reason: String(cString: strerror(errno)))
+        do {
+            try SystemCall.value { lstat(path, &info) }
+        } catch {
+            throw .cannotInspect(path: path, error)
         }
         switch info.st_mode & S_IFMT {
         case S_IFLNK: throw .isSymlink(path: path, role: role)
@@ -40,15 +43,20 @@ public enum DirectoryTrust {
     /// them that someone else can write lets that someone replace `path`.
     private static func verifyAncestors(of path: String, role: Role, owner: uid_t) throws(StateDirectoryError) {
         let parent = (path as NSString).deletingLastPathComponent
-        guard let resolved = realpath(parent.isEmpty ? "." : parent, nil) else {
-            throw .cannotInspect(path: parent, reason: String(cString: strerror(errno)))
+        let resolved: UnsafeMutablePointer<CChar>
+        do {
+            resolved = try SystemCall.pointer { realpath(parent.isEmpty ? "." : parent, nil) }
+        } catch {
+            throw .cannotInspect(path: parent, error)
         }
         var ancestor = String(cString: resolved)
         free(resolved)
         while true {
             var info = stat()
-            guard stat(ancestor, &info) == 0 else {
-                throw .cannotInspect(path: ancestor, reason: String(cString: strerror(errno)))
+            do {
+                try SystemCall.value { stat(ancestor, &info) }
+            } catch {
+                throw .cannotInspect(path: ancestor, error)
             }
             let sticky = info.st_mode & S_ISVTX != 0
             let foreignOwner = info.st_uid != owner && info.st_uid != 0

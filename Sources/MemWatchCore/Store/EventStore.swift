@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,9 +39,6 @@ public final class EventStore: Sendable {
         try EventStoreSchema.migrator.migrate(database)
     }
 
-    /// Whether events reach the file at ``path`` (false: memory only).
-    public var isPersistent: Bool { database is DatabasePool }
-
     /// Opens the store for a watching command, which must never be stopped by
     /// it: a corrupt file is moved aside (`events.sqlite.corrupt-<time>`) and a
     /// fresh one made; a file that cannot be used at all gives a store in
@@ -52,12 +50,13 @@ public final class EventStore: Sendable {
             var notes: [String] = []
             if case .corrupt = error {
                 let aside = path + ".corrupt-" + Self.stamp(now)
-                if rename(path, aside) == 0 {
-                    for suffix in ["-wal", "-shm"] { _ = rename(path + suffix, aside + suffix) }
+                do {
+                    try SystemCall.value { rename(path, aside) }
+                    for suffix in ["-wal", "-shm"] { _ = try? SystemCall.value { rename(path + suffix, aside + suffix) } }
                     notes.append("\(error.description); moved it to \(aside) and started a fresh store")
                     if let fresh = try? EventStore(path: path) { return (fresh, notes) }
-                } else {
-                    notes.append("\(error.description); cannot move it aside: \(String(cString: strerror(errno)))")
+                } catch let failure {
+                    notes.append("\(error.description); cannot move it aside: \(failure)")
                 }
             } else {
                 notes.append(error.description)
@@ -176,15 +175,17 @@ public final class EventStore: Sendable {
     /// Creates `file` 0600 if missing (`create`), never through a symlink,
     /// and takes group and other bits off one an older memwatchd left open.
     private static func makePrivate(_ file: String, create: Bool = true) throws(EventStoreError) {
-        let fd = open(file, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0), 0o600)
-        guard fd >= 0 else {
-            if !create && errno == ENOENT { return }
-            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+        let fd: Int32
+        do {
+            fd = try SystemCall.value { open(file, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0), 0o600) }
+        } catch {
+            if !create && error == .noSuchFileOrDirectory { return }
+            let reason = error == .tooManySymbolicLinkLevels ? "it is a symbolic link" : error.description
             throw .cannotOpen(path: file, reason: reason)
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        guard (try? SystemCall.value { fstat(fd, &info) }) != nil, info.st_mode & S_IFMT == S_IFREG else {
             throw .cannotOpen(path: file, reason: "not a regular file")
         }
         if info.st_mode & 0o077 != 0, info.st_uid == geteuid() { fchmod(fd, 0o600) }

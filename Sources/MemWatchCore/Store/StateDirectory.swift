@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,7 +47,7 @@ public struct StateDirectory: Sendable, Equatable {
     public static func prepareSnapshotDirectory(_ path: String) throws(StateDirectoryError) {
         try createPrivateDirectory(path)
         var info = stat()
-        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() {
+        if (try? SystemCall.value { lstat(path, &info) }) != nil, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() {
             // Root may own the state dir; the snapshots must be memwatchd's own.
             throw .notOwned(path: path, role: "snapshot directory", owner: info.st_uid, us: geteuid())
         }
@@ -60,7 +61,7 @@ public struct StateDirectory: Sendable, Equatable {
         let subdirectory = path + "/" + name
         try Self.createPrivateDirectory(subdirectory)
         var info = stat()
-        if lstat(subdirectory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+        if (try? SystemCall.value { lstat(subdirectory, &info) }) != nil, info.st_mode & S_IFMT == S_IFDIR,
            info.st_uid == geteuid(), info.st_mode & 0o077 != 0 {
             chmod(subdirectory, 0o700)
         }
@@ -70,14 +71,16 @@ public struct StateDirectory: Sendable, Equatable {
 
     static func createPrivateDirectory(_ path: String) throws(StateDirectoryError) {
         var info = stat()
-        if lstat(path, &info) == 0 { return }
+        if (try? SystemCall.value { lstat(path, &info) }) != nil { return }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty, parent != path, parent != "/" {
             var parentInfo = stat()
-            if stat(parent, &parentInfo) != 0 { try createPrivateDirectory(parent) }
+            if (try? SystemCall.value { stat(parent, &parentInfo) }) == nil { try createPrivateDirectory(parent) }
         }
-        if mkdir(path, 0o700) != 0, errno != EEXIST {
-            throw .cannotCreate(path: path, reason: String(cString: strerror(errno)))
+        do {
+            try SystemCall.value { mkdir(path, 0o700) }
+        } catch {
+            if error != .fileExists { throw .cannotCreate(path: path, error) }
         }
     }
 
@@ -90,8 +93,8 @@ public struct StateDirectory: Sendable, Equatable {
 
 /// Why a state or snapshot directory cannot be used, with what to do about it.
 public enum StateDirectoryError: Error, Equatable, CustomStringConvertible {
-    case cannotCreate(path: String, reason: String)
-    case cannotInspect(path: String, reason: String)
+    case cannotCreate(path: String, Errno)
+    case cannotInspect(path: String, Errno)
     case notADirectory(path: String, role: String)
     case isSymlink(path: String, role: String)
     case notOwned(path: String, role: String, owner: uid_t, us: uid_t)
@@ -101,10 +104,10 @@ public enum StateDirectoryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .cannotCreate(path, reason):
-            return "cannot create directory \(path): \(reason)"
-        case let .cannotInspect(path, reason):
-            return "cannot inspect \(path): \(reason)"
+        case let .cannotCreate(path, failure):
+            return "cannot create directory \(path): \(failure)"
+        case let .cannotInspect(path, failure):
+            return "cannot inspect \(path): \(failure)"
         case let .notADirectory(path, role):
             return "\(role) \(path) is not a directory; point memwatchd at a directory"
         case let .isSymlink(path, role):

@@ -29,9 +29,9 @@ extension ChildExit {
     public static func reap(pidfd: Int32, blocking: Bool) -> ChildExit? {
         var info = siginfo_t()
         // P_PIDFD (3): wait on exactly this child.
-        while waitid(idtype_t(rawValue: 3), id_t(pidfd), &info, WEXITED | (blocking ? 0 : WNOHANG)) != 0 {
-            guard errno == EINTR else { return nil }
-        }
+        guard (try? SystemCall.value { waitid(idtype_t(rawValue: 3), id_t(pidfd), &info, WEXITED | (blocking ? 0 : WNOHANG)) })
+            != nil
+        else { return nil }
         guard info._sifields._sigchld.si_pid != 0 else { return nil }
         let code = info._sifields._sigchld.si_status
         return info.si_code == CLD_EXITED ? .exited(code: code) : .killed(signal: code)

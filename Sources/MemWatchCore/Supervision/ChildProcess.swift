@@ -1,5 +1,6 @@
 import CSystemd
 import Glibc
+import SystemPackage
 
 /// The user's command, started in its own process group (or, on a pty, its
 /// own session with the pty as controlling terminal).
@@ -63,10 +64,14 @@ public final class ChildProcess: Sendable {
             var fds: [Int32] = [-1, -1]
             // Packet mode tells V8's lines from app text that quotes them
             // (TraceOutputFilter); a kernel without it gets a plain pipe.
-            if memwatch_packet_pipe_cloexec(&fds) == 0 {
+            if (try? SystemCall.value { memwatch_packet_pipe_cloexec(&fds) }) != nil {
                 readsWholeWrites = true
             } else {
-                guard memwatch_pipe_cloexec(&fds) == 0 else { throw .system("pipe", errno) }
+                do {
+                    try SystemCall.value { memwatch_pipe_cloexec(&fds) }
+                } catch {
+                    throw .system("pipe", error)
+                }
                 readsWholeWrites = false
             }
             // The default 64 KB pipe stays: larger ones measured slower
@@ -91,22 +96,27 @@ public final class ChildProcess: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var pid: pid_t = 0
-        let spawnResult = withCStrings(argv) { cArgv in
-            withCStrings(environment.map { "\($0.key)=\($0.value)" }) { cEnvironment in
-                posix_spawnp(&pid, cArgv[0]!, &actions, &attributes, cArgv, cEnvironment)
+        let spawned = Result { () throws(Errno) in
+            try SystemCall.status {
+                withCStrings(argv) { cArgv in
+                    withCStrings(environment.map { "\($0.key)=\($0.value)" }) { cEnvironment in
+                        posix_spawnp(&pid, cArgv[0]!, &actions, &attributes, cArgv, cEnvironment)
+                    }
+                }
             }
         }
         if writeEnd >= 0 { close(writeEnd) }
-        guard spawnResult == 0 else {
+        if case let .failure(failure) = spawned {
             if case .pipe = output { close(readEnd) }
-            throw .cannotExecute(command: argv[0], errno: spawnResult)
+            throw .cannotExecute(command: argv[0], failure)
         }
-        let pidfd = memwatch_pidfd_open(pid)
-        guard pidfd >= 0 else {
-            let error = errno
+        let pidfd: Int32
+        do {
+            pidfd = try SystemCall.value { memwatch_pidfd_open(pid) }
+        } catch {
             kill(pid, SIGKILL)
             var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            _ = try? SystemCall.value { waitpid(pid, &status, 0) }
             throw .system("pidfd_open", error)
         }
         self.pid = pid
@@ -122,21 +132,11 @@ public final class ChildProcess: Sendable {
         ChildExit.reap(pidfd: pidfd, blocking: true) ?? .exited(code: 255)
     }
 
-    /// Signals the child itself, through its pidfd. False when it is gone.
-    @discardableResult
-    public func signal(_ signal: Int32) -> Bool {
-        memwatch_pidfd_send_signal(pidfd, signal) == 0
-    }
-
     /// Signals every process in the child's group. False when none is left.
     @discardableResult
     public func signalGroup(_ signal: Int32) -> Bool {
-        kill(-processGroup, signal) == 0
+        (try? SystemCall.value { kill(-processGroup, signal) }) != nil
     }
-
-    /// True while any process of the child's group is alive (zombies aside
-    /// from the group's point of view: `kill` still reaches them).
-    public var groupExists: Bool { kill(-processGroup, 0) == 0 }
 
     deinit {
         close(pidfd)

@@ -1,7 +1,8 @@
 import Glibc
 
 /// How memwatchd starts the user's command so every node process under it
-/// prints its GC trace and writes a heap snapshot on SIGUSR2.
+/// prints its GC trace and writes a heap snapshot on a signal (SIGUSR2 unless
+/// the user chose another).
 ///
 /// node itself gets the flags on its command line, right after the binary.
 /// Anything else (`npm start`, a shell script) reaches node through
@@ -77,7 +78,7 @@ public struct NodeLaunchPlan: Sendable, Equatable {
 
         self.argv = argv
         self.environment = environment
-        self.snapshotSignal = userSignal.flatMap(Self.signalNumber) ?? SIGUSR2
+        self.snapshotSignal = userSignal.flatMap(SignalName.number) ?? SIGUSR2
         self.diagnosticDirectory = userDirectory ?? snapshotDirectory
         self.isDirectNode = direct
         self.heapLimit = NodeHeapLimitOption.find(argv: userArgv, environment: userEnvironment)
@@ -89,17 +90,5 @@ public struct NodeLaunchPlan: Sendable, Equatable {
         if base == "nodejs" { return true }
         guard base.hasPrefix("node") else { return false }
         return base.dropFirst(4).allSatisfy { $0.isASCII && $0.isNumber }
-    }
-
-    /// `SIGUSR2`, `USR2` or `12` → 12.
-    static func signalNumber(_ name: String) -> Int32? {
-        if let number = Int32(name) { return number }
-        let bare = name.hasPrefix("SIG") ? String(name.dropFirst(3)) : name
-        let names: [String: Int32] = [
-            "HUP": SIGHUP, "INT": SIGINT, "QUIT": SIGQUIT, "USR1": SIGUSR1, "USR2": SIGUSR2,
-            "TERM": SIGTERM, "PIPE": SIGPIPE, "ALRM": SIGALRM, "WINCH": SIGWINCH, "TTIN": SIGTTIN,
-            "TTOU": SIGTTOU, "PROF": SIGPROF, "URG": SIGURG, "XCPU": SIGXCPU, "XFSZ": SIGXFSZ,
-        ]
-        return names[bare]
     }
 }

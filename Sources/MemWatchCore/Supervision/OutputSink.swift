@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Writes whole buffers to a file descriptor. Once the reader is gone (EPIPE,
 /// or any other write error) further output is dropped: the app keeps
@@ -18,15 +19,17 @@ struct OutputSink {
         guard !closed, raw.count > 0 else { return }
         var offset = 0
         while offset < raw.count {
-            let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if written > 0 {
-                offset += written
-            } else if written < 0 && (errno == EINTR || errno == EAGAIN) {
-                if errno == EAGAIN {
-                    var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&poller, 1, 100)
+            do {
+                let written = try SystemCall.value { Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
+                guard written > 0 else {
+                    closed = true
+                    return
                 }
-            } else {
+                offset += written
+            } catch .wouldBlock {
+                var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = try? SystemCall.value { poll(&poller, 1, 100) }
+            } catch {
                 closed = true
                 return
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// The script memwatchd has node load with `--require` (through
 /// NODE_OPTIONS, so every node process under the command runs it, behind
@@ -109,21 +110,37 @@ public enum Preload {
     /// its path. The temp file is made with `O_EXCL | O_NOFOLLOW`: nothing
     /// planted under its name is followed or reused.
     @discardableResult
-    public static func write(into directory: String) throws -> String {
+    public static func write(into directory: String) throws(WriteError) -> String {
         let path = (directory as NSString).appendingPathComponent(fileName)
         let temp = path + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let fd: Int32
+        do {
+            fd = try SystemCall.value { open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+        } catch {
+            throw WriteError(path: path, failure: error)
+        }
         let bytes = Array(script.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let writeError = errno
+        let written = Result { () throws(Errno) in
+            try SystemCall.value { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } }
+        }
         fchmod(fd, 0o600)
         close(fd)
-        guard written == bytes.count, rename(temp, path) == 0 else {
-            let code = written == bytes.count ? errno : writeError
+        do throws(Errno) {
+            // A short write to a file is a full disk.
+            guard try written.get() == bytes.count else { throw Errno.noSpace }
+            try SystemCall.value { rename(temp, path) }
+        } catch {
             unlink(temp)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            throw WriteError(path: path, failure: error)
         }
         return path
+    }
+
+    /// The preload could not be written where node is to load it from.
+    public struct WriteError: Error, CustomStringConvertible {
+        public var path: String
+        public var failure: Errno
+
+        public var description: String { "cannot write the preload script \(path): \(failure)" }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// A pty pair for the app, so it sees a terminal (colours, `isTTY`, line
 /// buffering) while memwatchd reads everything it prints.
@@ -15,12 +16,18 @@ public struct Pseudoterminal: Sendable {
     static let TIOCSPTLCK: UInt = 0x4004_5431
 
     public init() throws(SupervisorError) {
-        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard master >= 0 else { throw .system("open /dev/ptmx", errno) }
+        let master: Int32
+        do {
+            master = try SystemCall.value { open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC) }
+        } catch {
+            throw .system("open /dev/ptmx", error)
+        }
         var unlock: Int32 = 0
         var number: UInt32 = 0
-        guard ioctl(master, Self.TIOCSPTLCK, &unlock) == 0, ioctl(master, Self.TIOCGPTN, &number) == 0 else {
-            let error = errno
+        do {
+            try SystemCall.value { ioctl(master, Self.TIOCSPTLCK, &unlock) }
+            try SystemCall.value { ioctl(master, Self.TIOCGPTN, &number) }
+        } catch {
             close(master)
             throw .system("unlock pty", error)
         }
@@ -32,8 +39,8 @@ public struct Pseudoterminal: Sendable {
     /// the kernel sends the app SIGWINCH when it changes.
     public func copyWindowSize(from terminal: Int32) {
         var size = winsize()
-        if ioctl(terminal, UInt(TIOCGWINSZ), &size) == 0 {
-            _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        if (try? SystemCall.value { ioctl(terminal, UInt(TIOCGWINSZ), &size) }) != nil {
+            _ = try? SystemCall.value { ioctl(master, UInt(TIOCSWINSZ), &size) }
         }
     }
 }

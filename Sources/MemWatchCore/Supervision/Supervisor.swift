@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Synchronization
+import SystemPackage
 
 /// Runs the user's command the way a shell would, while memwatchd reads its
 /// stdout: app output goes on to memwatchd's stdout byte for byte, GC trace
@@ -33,9 +34,6 @@ public final class Supervisor: Sendable {
         public var outputFD: Int32 = 1
         /// How long a possible start of a trace line may be held back.
         public var holdTimeout: Duration = .milliseconds(50)
-        /// Handle memwatchd's own signals (forward, stop). Off when the caller
-        /// owns them, e.g. through a ServiceGroup, and calls ``stop()`` itself.
-        public var handleSignals = true
 
         public init() {}
     }
@@ -101,7 +99,8 @@ public final class Supervisor: Sendable {
             scope = ProcessTreeScope(root: try ProcessHandle(pid: child.pid))
         } catch {
             child.signalGroup(SIGKILL)
-            throw .system("opening a pidfd for the command", ESRCH)
+            let failure: Errno = if case let .cannotOpen(_, failure) = error { failure } else { .noSuchProcess }
+            throw .system("opening a pidfd for the command", failure)
         }
         let (records, recordSink) = AsyncStream.makeStream(
             of: GCTraceRecord.self, bufferingPolicy: .bufferingNewest(100_000))
@@ -116,14 +115,11 @@ public final class Supervisor: Sendable {
         } else if !usesPty {
             cleanup.append(handTerminal(to: child.processGroup))
         }
-        if options.handleSignals {
-            let pty = pty
-            let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1] + (pty != nil ? [SIGWINCH] : [])
-            let trap = SignalTrap(signals, queue: DispatchQueue(label: "memwatchd.signals")) {
-                [weak self] number in self?.received(signal: number, pty: pty)
-            }
-            cleanup.append { trap.cancel() }
+        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1] + (pty != nil ? [SIGWINCH] : [])
+        let trap = SignalTrap(signals, queue: DispatchQueue(label: "memwatchd.signals")) {
+            [weak self, pty] number in self?.received(signal: number, pty: pty)
         }
+        cleanup.append { trap.cancel() }
         let finalCleanup = cleanup
         state.withLock { $0.cleanup = finalCleanup }
 
@@ -156,14 +152,6 @@ public final class Supervisor: Sendable {
     /// Whether the app closed its stdout and then went on running: from then
     /// on its GC trace cannot be read. Known once ``traceRecords`` finished.
     public var outputClosedWhileRunning: Bool { state.withLock { $0.outputClosedWhileRunning } }
-
-    /// Graceful stop: `signal` (SIGTERM) to the app's group, then SIGKILL to
-    /// the group after `stopTimeout` if anything of it still runs. Returns
-    /// the child's status.
-    public func stop(signal: Int32 = SIGTERM) async -> ChildExit {
-        beginStop(signal: signal)
-        return await exit()
-    }
 
     private func received(signal number: Int32, pty: Pseudoterminal?) {
         switch number {
@@ -255,8 +243,7 @@ public final class Supervisor: Sendable {
                     pollfd(fd: exited ? -1 : child.pidfd, events: Int16(POLLIN), revents: 0),
                 ]
                 let timeout: Int32 = filter.isHolding ? holdMs : (exited ? 100 : -1)
-                let ready = poll(&pollers, 2, timeout)
-                if ready < 0 && errno == EINTR { continue }
+                let ready = (try? SystemCall.value { poll(&pollers, 2, timeout) }) ?? -1
                 if pollers[0].revents == 0 {
                     if filter.isHolding { filter.flush(into: &output) }
                     if exited && ready == 0 {
@@ -270,13 +257,17 @@ public final class Supervisor: Sendable {
                     continue
                 }
             }
-            let count = read(fd, buffer.baseAddress, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 && errno == EAGAIN {
-                drained = true
-                if packets { napIfTrickling(burst: burstBytes, since: &lastSmallBurst) }
-                burstBytes = 0
-                continue
+            let count: Int
+            do {
+                count = try SystemCall.value { read(fd, buffer.baseAddress, buffer.count) }
+            } catch {
+                if error == .wouldBlock {
+                    drained = true
+                    if packets { napIfTrickling(burst: burstBytes, since: &lastSmallBurst) }
+                    burstBytes = 0
+                    continue
+                }
+                count = -1
             }
             if count <= 0 {  // EOF, or EIO from a pty whose slave is closed
                 noteIfClosedWhileRunning()
@@ -324,7 +315,7 @@ public final class Supervisor: Sendable {
     private func noteIfClosedWhileRunning() {
         guard !state.withLock({ $0.exit != nil }) else { return }
         var exit = pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)
-        while poll(&exit, 1, 1000) < 0 && errno == EINTR {}
+        _ = try? SystemCall.value { poll(&exit, 1, 1000) }
         if exit.revents == 0 { state.withLock { $0.outputClosedWhileRunning = true } }
     }
 
@@ -338,11 +329,11 @@ public final class Supervisor: Sendable {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while self != nil {
                 var poller = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&poller, 1, 200)
+                let ready = (try? SystemCall.value { poll(&poller, 1, 200) }) ?? -1
                 guard let current = self else { return }
                 if current.state.withLock({ $0.exit != nil }) { return }
                 if ready <= 0 { continue }
-                let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                let count = (try? SystemCall.value { buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) } }) ?? -1
                 if count <= 0 { return }
                 var sink = OutputSink(fd: master)
                 sink.write(buffer[0..<count])

@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Asks a worker thread for a heap snapshot of its own isolate.
 ///
-/// SIGUSR2 makes node snapshot the main thread's heap only. The preload in
+/// The snapshot signal makes node snapshot the main thread's heap only. The preload in
 /// each worker polls (once a second, unref'd timer) for a request file in the
 /// report directory, writes `Heap.<date>.<time>.<pid>.<threadId>.<n>.heapsnapshot`
 /// (mode 0600, node's own naming, so the snapshot watcher sees it like any
@@ -26,17 +27,18 @@ public enum WorkerSnapshotRequest {
     }
 
     /// Drops the request file for one worker; its answer replaces any earlier one.
-    public static func request(pid: Int32, threadID: Int, reportDirectory: String) throws {
+    public static func request(pid: Int32, threadID: Int, reportDirectory: String) throws(Errno) {
         let base = "\(reportDirectory)/\(pid)-\(threadID)"
-        unlink(base + ".snapshot.json")
-        let fd = open(base + ".snapshot-request", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        _ = try? SystemCall.value { unlink(base + ".snapshot.json") }
+        let fd = try SystemCall.value {
+            open(base + ".snapshot-request", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
         close(fd)
     }
 
     /// Asks every worker thread of `pid` that reported itself; returns their thread ids.
     @discardableResult
-    public static func requestAllWorkers(pid: Int32, reportDirectory: String) throws -> [Int] {
+    public static func requestAllWorkers(pid: Int32, reportDirectory: String) throws(Errno) -> [Int] {
         let workers = ProcessReport.readAll(in: reportDirectory).filter { $0.pid == pid && !$0.isMainThread }
         for worker in workers {
             try request(pid: pid, threadID: worker.threadID, reportDirectory: reportDirectory)

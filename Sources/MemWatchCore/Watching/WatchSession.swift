@@ -19,6 +19,8 @@ public actor WatchSession {
         public var defaultHeapLimit: Int64?
         /// Where the preload writes its per-process reports.
         public var reportDirectory: String?
+        /// The signal node was told to snapshot on (`--heapsnapshot-signal`).
+        public var snapshotSignal: Int32 = SIGUSR2
 
         public init() {}
     }
@@ -197,7 +199,8 @@ public actor WatchSession {
     /// A signal snapshot shows the main thread's heap only.
     private func workerNote(_ id: IsolateID) -> String? {
         guard let process = processes[id.pid], process.mainIsolate != id.isolate else { return nil }
-        return "isolate \(id.isolateHex) is a worker thread; the SIGUSR2 snapshot covers the main thread's heap only"
+        return "isolate \(id.isolateHex) is a worker thread; the \(SignalName.of(options.snapshotSignal)) snapshot "
+            + "covers the main thread's heap only"
     }
 
     /// `announce` runs once either way: after the signal, or at once when
@@ -216,9 +219,9 @@ public actor WatchSession {
         var details: [String: EventDetail] = ["trigger": .string(trigger)]
         if let note = workerNote(id) { details["note"] = .string(note) }
         var request = SnapshotRequest(
-            process: process.handle, isolate: id.isolateHex, heapUsed: heapUsed,
+            process: process.handle, trigger: .signal(options.snapshotSignal), isolate: id.isolateHex, heapUsed: heapUsed,
             rss: status?.rss ?? process.latestSample?.rss,
-            catchesSIGUSR2: status?.catches(signal: SIGUSR2) ?? false,
+            catchesSnapshotSignal: status?.catches(signal: options.snapshotSignal) ?? false,
             memAvailable: proc.memoryAvailable() ?? 0, cgroup: cgroup,
             appDirectory: process.workingDirectory, urgent: urgent, details: details)
         request.announce = announce

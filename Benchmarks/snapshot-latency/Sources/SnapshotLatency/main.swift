@@ -23,7 +23,7 @@ func summary(_ name: String, _ values: [Double], unit: String = "ms") {
     print(label + String(format: " n=%-5d p50 %9.3f  p95 %9.3f  max %9.3f ", values.count, at(0.5), at(0.95), sorted.last ?? 0) + unit)
 }
 
-/// Stamps the moment the taker hands SIGUSR2 to the real signaller.
+/// Stamps the moment the taker hands the snapshot signal to the real signaller.
 final class StampingSignaller: ProcessSignaller {
     let stamp = Mutex<ContinuousClock.Instant?>(nil)
     func send(_ signal: Int32, to process: ProcessHandle) -> SignalDelivery {
@@ -95,7 +95,7 @@ var toSignal: [Double] = [], closeToRecorded: [Double] = [], writing: [Double] =
 for _ in 0..<iterations {
     let requested = ContinuousClock.now
     let outcome = await taker.take(SnapshotRequest(
-        process: process, heapUsed: 8 << 20, catchesSIGUSR2: true, memAvailable: memAvailable))
+        process: process, heapUsed: 8 << 20, catchesSnapshotSignal: true, memAvailable: memAvailable))
     let returned = ContinuousClock.now
     guard case let .written(path, bytes, _) = outcome else { print("unexpected: \(outcome)"); exit(1) }
     let name = (path as NSString).lastPathComponent
