@@ -33,6 +33,9 @@ public final class ChildProcess: Sendable {
     let pidfd: Int32
 
     static let POSIX_SPAWN_SETSID: Int32 = 0x80  // glibc's, hidden behind _GNU_SOURCE
+    static let F_SETPIPE_SZ: Int32 = 1031  // glibc's, hidden behind _GNU_SOURCE
+    /// 256 slots of a page: the default `pipe-max-size`, allowed to any user.
+    static let packetPipeBytes: Int32 = 1 << 20
 
     public init(argv: [String], environment: [String: String], output: Output) throws(SupervisorError) {
         precondition(!argv.isEmpty, "ChildProcess needs a command")
@@ -66,6 +69,10 @@ public final class ChildProcess: Sendable {
             // (TraceOutputFilter); a kernel without it gets a plain pipe.
             if (try? SystemCall.value { memwatch_packet_pipe_cloexec(&fds) }) != nil {
                 readsWholeWrites = true
+                // Each write takes one of the pipe's page slots, however small:
+                // 16 by default, which a burst of V8's short trace writes fills
+                // while memwatchd waits for a core. 256 slots hold such bursts.
+                _ = fcntl(fds[1], Self.F_SETPIPE_SZ, Self.packetPipeBytes)
             } else {
                 do {
                     try SystemCall.value { memwatch_pipe_cloexec(&fds) }

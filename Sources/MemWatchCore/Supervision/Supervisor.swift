@@ -220,8 +220,8 @@ public final class Supervisor: Sendable {
             keepTrace: options.keepTrace, admits: { scope.handle(for: $0) != nil },
             feedsAreWrites: child.readsWholeWrites)
         // App bytes go straight from the read buffer to memwatchd's stdout.
-        var output = ForwardingSink(app: OutputSink(fd: options.outputFD), records: records)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        var output = ForwardingSink(app: OutputSink(fd: options.outputFD), records: records, buffer: UnsafeRawBufferPointer(buffer))
         defer { buffer.deallocate() }
         let holdMs = Int32(options.holdTimeout.components.attoseconds / 1_000_000_000_000_000)
             + Int32(options.holdTimeout.components.seconds * 1000)
@@ -235,6 +235,10 @@ public final class Supervisor: Sendable {
         var burstBytes = 0
         /// When the pipe was last emptied by a small burst of reads.
         var lastSmallBurst: ContinuousClock.Instant?
+        /// Packets of a burst are read one after another into the buffer, so
+        /// the app bytes among them go out in one write.
+        var used = 0
+        defer { output.writePending() }
         while true {
             if drained {
                 let exited = state.withLock { $0.exit != nil }
@@ -257,11 +261,18 @@ public final class Supervisor: Sendable {
                     continue
                 }
             }
+            // A packet-mode read shorter than the packet loses the rest of it.
+            if buffer.count - used < Self.pipeAtomicBytes {
+                output.writePending()
+                used = 0
+            }
             let count: Int
             do {
-                count = try SystemCall.value { read(fd, buffer.baseAddress, buffer.count) }
+                count = try SystemCall.value { read(fd, buffer.baseAddress! + used, buffer.count - used) }
             } catch {
                 if error == .wouldBlock {
+                    output.writePending()
+                    used = 0
                     drained = true
                     if packets { napIfTrickling(burst: burstBytes, since: &lastSmallBurst) }
                     burstBytes = 0
@@ -274,13 +285,15 @@ public final class Supervisor: Sendable {
                 break
             }
             quietSinceExit = 0
-            filter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &output)
+            filter.feed(UnsafeRawBufferPointer(rebasing: buffer[used..<(used + count)]), into: &output)
             if packets {
                 // One write a read: read on until the pipe is empty.
                 drained = false
                 burstBytes += count
+                used += count
                 continue
             }
+            output.writePending()
             drained = count < buffer.count
             // Not while a line is open: a prompt and V8's line after it must
             // come in separate reads to be told apart from one app line.
@@ -292,6 +305,9 @@ public final class Supervisor: Sendable {
         }
         filter.finish(into: &output)
     }
+
+    /// PIPE_BUF: the most a packet-mode pipe puts in one packet.
+    private static let pipeAtomicBytes = 4096
 
     /// An app that writes line by line (console.log) would wake this thread
     /// once a line, and pay for the wake-up in each write. When small bursts
@@ -358,9 +374,42 @@ public final class Supervisor: Sendable {
 private struct ForwardingSink: TraceOutputSink {
     var app: OutputSink
     let records: AsyncStream<GCTraceRecord>.Continuation
+    /// The pump's read buffer: app bytes in it may wait for ``writePending()``.
+    let buffer: UnsafeRawBufferPointer
+    /// App bytes in `buffer` not yet written; adjoining ones are written together.
+    private var pending: Range<Int>?
 
-    mutating func appOutput(_ bytes: UnsafeRawBufferPointer) { app.write(bytes) }
+    init(app: OutputSink, records: AsyncStream<GCTraceRecord>.Continuation, buffer: UnsafeRawBufferPointer) {
+        self.app = app
+        self.records = records
+        self.buffer = buffer
+    }
+
+    mutating func appOutput(_ bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress, let base = buffer.baseAddress,
+              start >= base, start + bytes.count <= base + buffer.count
+        else {
+            // Held bytes the filter kept apart: in order, at once.
+            writePending()
+            return app.write(bytes)
+        }
+        let range = (start - base)..<(start - base + bytes.count)
+        if let waiting = pending, waiting.upperBound == range.lowerBound {
+            pending = waiting.lowerBound..<range.upperBound
+        } else {
+            writePending()
+            pending = range
+        }
+    }
+
     mutating func traceRecord(_ record: GCTraceRecord) { records.yield(record) }
+
+    /// Writes the app bytes waiting in the read buffer: before it is reused.
+    mutating func writePending() {
+        guard let waiting = pending else { return }
+        pending = nil
+        app.write(UnsafeRawBufferPointer(rebasing: buffer[waiting]))
+    }
 }
 
 /// A background process group calling tcsetpgrp gets SIGTTOU unless blocked.
