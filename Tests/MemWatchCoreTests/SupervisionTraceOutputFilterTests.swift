@@ -170,6 +170,8 @@ import Testing
             == ("Enter: bob\n", 1))
         #expect(run([stamped, "[HeapController] factor 4.0 based on mu=0.970\n"]) == ("", 1))
         #expect(run(["Enter: ", prefix, "partial", " rest\n"]) == ("Enter: partial rest\n", 0))
+        // A prefix whose rest V8's stdio held back: the app's next line is not taken for it.
+        #expect(run(["Enter: partial", prefix, " rest ü ✓\n"]) == ("Enter: partial rest ü ✓\n", 0))
         #expect(run(["Enter: ", prefix]) == ("Enter: ", 0))
         // The app's own open tail: never joined to what the next write brings.
         #expect(run(["[4248:0x3e89b800] my own text, ", "continued\n"]) == ("[4248:0x3e89b800] my own text, continued\n", 0))

@@ -156,8 +156,19 @@ public struct TraceOutputFilter {
     private mutating func settleHeldWrite<Sink: TraceOutputSink>(
         before next: UnsafeRawBufferPointer, into output: inout Sink
     ) {
-        if holdsBarePrefix, next.contains(UInt8(ascii: "\n")), case .mismatch = Self.matchPrefix(next, from: 0) { return }
+        if holdsBarePrefix, Self.couldRestAV8Line(next) { return }
         finish(into: &output)
+    }
+
+    /// What V8 writes after a line prefix: text that starts with a letter
+    /// (`Old space, used: …`, `Scavenge …`, `pause=…`) or a bracket
+    /// (`[HeapController] …`) and ends the line, but not another prefix.
+    private static func couldRestAV8Line(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let first = bytes.first, (first | 0x20) &- 0x61 < 26 || first == UInt8(ascii: "["),
+              bytes.contains(UInt8(ascii: "\n"))
+        else { return false }
+        if case .mismatch = matchPrefix(bytes, from: 0) { return true }
+        return false
     }
 
     /// The pid of `[pid:0xisolate] ` or `[pid:0xisolate]   12 ms: ` and nothing more.
