@@ -11,7 +11,7 @@ state=${MEMWATCHD_DEMO_STATE:-$PWD/.cache/demo-state}
 mkdir -p "$state"
 echo "demo: running examples/leaky-server.js under memwatchd (state dir $state)" >&2
 status=0
-DEMO_SECONDS=${DEMO_SECONDS:-60} "$bin" run --state-dir "$state" --snapshot-cooldown 15 --max-snapshots-per-process 2 -- node examples/leaky-server.js || status=$?
+DEMO_SECONDS=${DEMO_SECONDS:-90} "$bin" run --state-dir "$state" --snapshot-cooldown 15 --max-snapshots-per-process 2 -- node examples/leaky-server.js || status=$?
 echo >&2
 echo "demo: recorded events (memwatchd events --state-dir $state):" >&2
 "$bin" events --state-dir "$state"
