@@ -160,13 +160,12 @@ public struct TraceOutputFilter {
         finish(into: &output)
     }
 
-    /// What V8 writes after a line prefix: text that starts with a letter
-    /// (`Old space, used: …`, `Scavenge …`, `pause=…`) or a bracket
-    /// (`[HeapController] …`) and ends the line, but not another prefix.
+    /// What V8 writes after a line prefix: text that starts with a visible
+    /// ASCII character (`Old space, used: …`, `pause=…`, `[HeapController] …`,
+    /// `(*) Sweeping is still in progress …`), not a space or any other byte,
+    /// and ends the line, but not another prefix.
     private static func couldRestAV8Line(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let first = bytes.first, (first | 0x20) &- 0x61 < 26 || first == UInt8(ascii: "["),
-              bytes.contains(UInt8(ascii: "\n"))
-        else { return false }
+        guard let first = bytes.first, first &- 0x21 < 0x5E, bytes.contains(UInt8(ascii: "\n")) else { return false }
         if case .mismatch = matchPrefix(bytes, from: 0) { return true }
         return false
     }
