@@ -173,6 +173,20 @@ import TestSupport
         #expect(events.last?["type"] as? String == "exit")
     }
 
+    @Test func eventStoreThatCannotBeOpenedIsKeptInMemoryAndTheAppRuns() throws {
+        let dir = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(dir) }
+        let state = dir + "/state"
+        try StateDirectory(path: state).create()
+        #expect(mkdir(state + "/events.sqlite", 0o700) == 0)  // no store can be opened there
+
+        let run = try runProcess(Repository.binary, ["run", "--state-dir", state, "--", "node", "-e", "console.log('app ran')"])
+        #expect(run.status == 0, "stderr: \(run.stderrText)")
+        #expect(run.stdoutText == "app ran\n")
+        #expect(run.stderrText.contains("cannot open event store") && run.stderrText.contains("kept in memory only"),
+                "\(run.stderrText)")
+    }
+
     @Test func appThatClosesItsStdoutIsToldOnce() throws {
         let dir = try TestRunDirectory.makeDirectory()
         defer { TestRunDirectory.remove(dir) }

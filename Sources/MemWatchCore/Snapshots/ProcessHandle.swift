@@ -26,9 +26,13 @@ public final class ProcessHandle: Sendable {
     }
 
     /// The process has exited (or is a zombie waiting to be reaped).
-    public var hasExited: Bool {
+    public var hasExited: Bool { exits(withinMilliseconds: 0) }
+
+    /// Whether the process has exited, or does within the time given: a dying
+    /// process closes its files a moment before its pidfd turns readable.
+    public func exits(withinMilliseconds timeout: Int32) -> Bool {
         var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        let ready = (try? SystemCall.value { poll(&entry, 1, 0) }) ?? 0
+        let ready = (try? SystemCall.value { poll(&entry, 1, timeout) }) ?? 0
         return ready > 0
     }
 

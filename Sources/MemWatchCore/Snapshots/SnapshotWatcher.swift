@@ -182,8 +182,7 @@ public final class SnapshotWatcher: Sendable {
         if case .written = file.result { return file.result }
         // A dying process's files are closed for it, a moment before its pidfd
         // turns readable: say it died rather than that the file is odd.
-        var exit = pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0)
-        let exited = ((try? SystemCall.value { poll(&exit, 1, 1000) }) ?? 0) > 0
+        let exited = process.exits(withinMilliseconds: 1000)
         let path = directories[candidate.directory].path + "/" + candidate.name
         return .failed(
             reason: exited ? exitedReason : "snapshot file \(path) was closed \(file.check) (is the disk full?)",

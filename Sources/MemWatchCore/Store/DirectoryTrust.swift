@@ -17,8 +17,13 @@ public enum DirectoryTrust {
     /// What the directory is for, in messages: "state directory", "snapshot directory".
     public typealias Role = String
 
-    /// Checks `path` and the directories above it; throws what is wrong, and how to fix it.
-    public static func verify(_ path: String, role: Role, owner: uid_t = geteuid()) throws(StateDirectoryError) {
+    /// Checks `path` and the directories above it; throws what is wrong, and
+    /// how to fix it. `rootMayOwn`: root's ownership of `path` itself is fine
+    /// (the state dir); a snapshot dir, which node writes as memwatchd's
+    /// user, must be that user's own.
+    public static func verify(
+        _ path: String, role: Role, owner: uid_t = geteuid(), rootMayOwn: Bool = true
+    ) throws(StateDirectoryError) {
         var info = stat()
         do {
             try SystemCall.value { lstat(path, &info) }
@@ -30,7 +35,7 @@ public enum DirectoryTrust {
         case S_IFDIR: break
         default: throw .notADirectory(path: path, role: role)
         }
-        guard info.st_uid == owner || info.st_uid == 0 else {
+        guard info.st_uid == owner || rootMayOwn && info.st_uid == 0 else {
             throw .notOwned(path: path, role: role, owner: info.st_uid, us: owner)
         }
         guard info.st_mode & (S_IWGRP | S_IWOTH) == 0 else {

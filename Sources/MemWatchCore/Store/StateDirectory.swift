@@ -46,12 +46,7 @@ public struct StateDirectory: Sendable, Equatable {
     /// so a directory someone else controls is refused.
     public static func prepareSnapshotDirectory(_ path: String) throws(StateDirectoryError) {
         try createPrivateDirectory(path)
-        var info = stat()
-        if (try? SystemCall.value { lstat(path, &info) }) != nil, info.st_mode & S_IFMT == S_IFDIR, info.st_uid != geteuid() {
-            // Root may own the state dir; the snapshots must be memwatchd's own.
-            throw .notOwned(path: path, role: "snapshot directory", owner: info.st_uid, us: geteuid())
-        }
-        try DirectoryTrust.verify(path, role: "snapshot directory")
+        try DirectoryTrust.verify(path, role: "snapshot directory", rootMayOwn: false)
     }
 
     /// A directory of memwatchd's inside the state directory (the preload's,

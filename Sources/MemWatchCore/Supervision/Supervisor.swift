@@ -217,7 +217,7 @@ public final class Supervisor: Sendable {
         let fd = child.outputFD
         let scope = scope
         var filter = TraceOutputFilter(
-            keepTrace: options.keepTrace, admits: { scope.handle(for: $0) != nil },
+            keepTrace: options.keepTrace, admits: scope.admits,
             feedsAreWrites: child.readsWholeWrites)
         // App bytes go straight from the read buffer to memwatchd's stdout.
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
@@ -329,10 +329,8 @@ public final class Supervisor: Sendable {
     /// At EOF: a child that exits closes its stdout a moment before its
     /// pidfd turns readable, so it is given a second to do so.
     private func noteIfClosedWhileRunning() {
-        guard !state.withLock({ $0.exit != nil }) else { return }
-        var exit = pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)
-        _ = try? SystemCall.value { poll(&exit, 1, 1000) }
-        if exit.revents == 0 { state.withLock { $0.outputClosedWhileRunning = true } }
+        guard !state.withLock({ $0.exit != nil }), !scope.root.exits(withinMilliseconds: 1000) else { return }
+        state.withLock { $0.outputClosedWhileRunning = true }
     }
 
     private static let trickleReadBytes = 16 * 1024

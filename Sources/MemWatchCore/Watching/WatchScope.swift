@@ -9,6 +9,14 @@ public protocol WatchScope: Sendable {
     /// when it is not (or is gone). The handle may be of a process that has
     /// exited since (its last lines are still its own): check before acting.
     func handle(for pid: Int32) -> ProcessHandle?
+
+    /// Whether lines naming `pid` are believed: asked for every trace line,
+    /// so it need not open anything for a pid already admitted.
+    func admits(_ pid: Int32) -> Bool
+}
+
+extension WatchScope {
+    public func admits(_ pid: Int32) -> Bool { handle(for: pid) != nil }
 }
 
 /// `memwatchd run`'s scope: the launched process and every process below it
@@ -30,6 +38,15 @@ public final class ProcessTreeScope: WatchScope {
     public init(root: ProcessHandle, proc: ProcReader = ProcReader()) {
         self.root = root
         self.proc = proc
+    }
+
+    /// Once admitted, a pid stays believed (no system call here): its last
+    /// lines may be read after it exited. Nothing is acted on by this alone:
+    /// actions go through ``handle(for:)``, which checks a process anew
+    /// once the one it held has exited.
+    public func admits(_ pid: Int32) -> Bool {
+        if pid == root.pid || admitted.withLock({ $0[pid] != nil }) { return true }
+        return handle(for: pid) != nil
     }
 
     public func handle(for pid: Int32) -> ProcessHandle? {

@@ -69,11 +69,13 @@ public actor WatchSession {
         }
     }
 
-    /// Whether the isolate's records are watched: its pid is in scope, and
-    /// the process has not already shown `maxIsolatesPerProcess` others.
+    /// Whether the isolate's records are watched: its process is registered
+    /// (in scope, held by its pidfd), and has not already shown
+    /// `maxIsolatesPerProcess` others.
     private func admit(_ id: IsolateID) -> Bool {
         if isolatesByPID[id.pid]?.contains(id.isolate) == true { return true }
-        guard scope.handle(for: id.pid) != nil else { return false }
+        if processes[id.pid] == nil { register(id) }
+        guard processes[id.pid] != nil else { return false }
         let known = isolatesByPID[id.pid, default: []]
         guard known.count < Self.maxIsolatesPerProcess else {
             if isolateLimitNoted.insert(id.pid).inserted {
@@ -128,7 +130,6 @@ public actor WatchSession {
             isolateLimitNoted.remove(pid)
         }
         guard admit(event.id) else { return }
-        if processes[pid] == nil { register(event.id) }
         if newIsolate, let limit = processes[pid]?.heapLimit { watch.learnHeapLimit(limit, for: event.id) }
         for alert in watch.observe(event) { respond(to: alert) }
         if event.kind.isFull { followUp(event) }
