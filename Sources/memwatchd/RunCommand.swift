@@ -75,33 +75,28 @@ struct RunCommand: AsyncParsableCommand {
 
         let reporter = EventReporter(store: store, alerts: StderrAlertSink(rawTerminal: supervisor.holdsTerminalRaw))
         for note in storeNotes {
-            reporter.report(MemWatchEvent(time: Date(), type: .alert, reason: note))
+            await reporter.report(MemWatchEvent(time: Date(), type: .alert, reason: note))
         }
-        var sessionOptions = WatchSession.Options()
-        sessionOptions.detector = detector
-        sessionOptions.heapLimitShare = heapLimitShare
-        sessionOptions.defaultHeapLimit = plan.heapLimit?.bytes
-        sessionOptions.reportDirectory = paths.reports
-        sessionOptions.snapshotSignal = plan.snapshotSignal
+        var engineOptions = WatchEngine.Options()
+        engineOptions.detector = detector
+        engineOptions.heapLimitShare = heapLimitShare
+        engineOptions.defaultHeapLimit = plan.heapLimit?.bytes
+        engineOptions.reportDirectory = paths.reports
+        engineOptions.snapshotSignal = plan.snapshotSignal
         let taker = SnapshotTaker(
             snapshotDirectory: plan.diagnosticDirectory, policy: snapshot.policy, reporter: reporter,
             signaller: dryRun ? DryRunSignaller() : PidfdSignaller())
-        let session = WatchSession(options: sessionOptions, scope: supervisor.scope, reporter: reporter, snapshots: taker)
-
-        let sampler = ProcSampler(
-            interval: .milliseconds(Int(sampleInterval * 1000)), snapshotSignal: plan.snapshotSignal)
-        let sampling = Task { await session.sample(treeOf: supervisor.pid, with: sampler) }
-        await session.consume(supervisor.traceRecords)
-        if supervisor.outputClosedWhileRunning {
-            reporter.report(MemWatchEvent(
-                time: Date(), type: .alert, pid: supervisor.pid,
-                reason: "the app closed its stdout and runs on: its GC trace can no longer be read, so leaks "
-                    + "are no longer detected; memwatchd waits for it to exit"))
-        }
+        let engine = WatchEngine(
+            options: engineOptions, scope: supervisor.scope, sources: [ChildOutputTraceSource(supervisor: supervisor)],
+            reporter: reporter, snapshots: taker)
+        let sampling = SamplingService(
+            sampler: HostSampler(snapshotSignal: plan.snapshotSignal),
+            interval: .milliseconds(Int(sampleInterval * 1000)), engine: engine)
+        let sampler = Task { await sampling.run() }
+        await engine.run()
         let exit = await supervisor.exit()
-        sampling.cancel()
-        await session.finish()
-        reporter.report(MemWatchEvent(
+        sampler.cancel()
+        await reporter.report(MemWatchEvent(
             time: Date(), type: .exit, pid: supervisor.pid, reason: "\(command[0]) \(exit)",
             details: ["status": .int(Int64(exit.shellStatus))]))
         throw ExitCode(exit.shellStatus)

@@ -67,7 +67,7 @@ import TestSupport
         let run = try runProcess(Repository.binary, ["run", "--state-dir", dir + "/state", "--", "node", "-e", app])
         #expect(run.status == 0, "stderr: \(run.stderrText)")
         #expect(run.stdoutText.hasSuffix("end\n"))
-        let notes = run.stderrText.components(separatedBy: "traced more than \(WatchSession.maxIsolatesPerProcess) isolates")
+        let notes = run.stderrText.components(separatedBy: "traced more than \(WatchEngine.maxIsolatesPerProcess) isolates")
         #expect(notes.count == 2, "one note, got: \(run.stderrText)")
     }
 

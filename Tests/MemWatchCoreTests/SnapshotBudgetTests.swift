@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct SnapshotBudgetTests {
     struct Silent: AlertSink { func emit(_ alert: Alert) {} }
 
-    @Test func rowsNamingFilesOutsideTheSnapshotDirectoryAreNeverDeleted() throws {
+    @Test func rowsNamingFilesOutsideTheSnapshotDirectoryAreNeverDeleted() async throws {
         let dir = try TestRunDirectory.makeDirectory("memwatchd-budget")
         defer { TestRunDirectory.remove(dir) }
         let snapshots = dir + "/snapshots"
@@ -30,8 +30,8 @@ import TestSupport
         let budget = SnapshotBudgetEnforcer(
             reporter: EventReporter(store: store, alerts: Silent()), maxSnapshotBytes: 0, directory: snapshots)
 
-        #expect(budget.existingManagedSnapshots().map(\.path) == [real])
-        let deleted = budget.delete(try store.managedSnapshots())
+        #expect(await budget.existingManagedSnapshots().map(\.path) == [real])
+        let deleted = await budget.delete(try store.managedSnapshots())
         #expect(deleted.map(\.path) == [real])
         #expect(try String(contentsOfFile: precious, encoding: .utf8) == "root's file")
         #expect(FileManager.default.fileExists(atPath: linked))

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What grew between two snapshots of one process, for the leak's event record and alert line:
 /// the top growers by size and the retaining path most of the top grower's new objects share.
@@ -57,21 +54,12 @@ public struct HeapGrowthReport: Codable, Sendable {
         return report
     }
 
-    /// Runs `compute` on a thread of its own at the lowest CPU priority (nice 19, background
-    /// QoS), so a daemon can analyse snapshots without slowing the service it watches.
-    public static func computeInBackground(old: URL, new: URL, limit: Int = 5) async throws -> HeapGrowthReport {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                #if canImport(Glibc)
-                // On Linux nice is per thread: who = 0 lowers only this thread.
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-                #endif
-                continuation.resume(with: Result { try compute(old: old, new: new, limit: limit) })
-            }
-            thread.qualityOfService = .background
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
+    /// Runs `compute` on the analysis worker (lowest CPU priority), so a
+    /// daemon can compare snapshots without slowing the service it watches.
+    public static func computeInBackground(
+        old: URL, new: URL, limit: Int = 5, worker: BackgroundWorker = .analysis
+    ) async throws -> HeapGrowthReport {
+        try await worker.run { try compute(old: old, new: new, limit: limit) }
     }
 
     init(growers: [HeapDiffEntry]) {

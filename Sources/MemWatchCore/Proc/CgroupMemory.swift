@@ -37,36 +37,52 @@ public struct CgroupMemoryReader: Sendable {
         self.cgroupRoot = cgroupRoot
     }
 
+    /// Where a process sits in the memory hierarchies (`/proc/PID/cgroup`):
+    /// processes of one cgroup share it, so a sampler reads their cgroup once.
+    public struct Membership: Sendable, Hashable {
+        public var v1Path: String?
+        public var v2Path: String?
+    }
+
     /// `.present(nil)` when the process runs in no memory cgroup we can read.
     public func memory(of pid: Int32) -> ProcRead<CgroupMemory?> {
+        membership(of: pid).map { memory(of: $0) }
+    }
+
+    public func membership(of pid: Int32) -> ProcRead<Membership> {
         guard let text = SmallFile.readString("\(procRoot)/\(pid)/cgroup") else { return .vanished }
-        var v1Path: String?, v2Path: String?
+        var membership = Membership()
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3 else { continue }
             if fields[0] == "0" && fields[1].isEmpty {
-                v2Path = String(fields[2])
+                membership.v2Path = String(fields[2])
             } else if fields[1].split(separator: ",").contains("memory") {
-                v1Path = String(fields[2])
+                membership.v1Path = String(fields[2])
             }
         }
-        if let v1Path, let memory = read(
+        return .present(membership)
+    }
+
+    /// The memory cgroup's usage and limits; nil when none can be read.
+    public func memory(of membership: Membership) -> CgroupMemory? {
+        if let v1Path = membership.v1Path, let memory = read(
             mount: "\(cgroupRoot)/memory", path: v1Path, version: .v1,
             usageFile: "memory.usage_in_bytes", limitFile: "memory.limit_in_bytes")
         {
-            return .present(memory)
+            return memory
         }
-        if let v2Path {
+        if let v2Path = membership.v2Path {
             for mount in [cgroupRoot, "\(cgroupRoot)/unified"] {
                 if let memory = read(
                     mount: mount, path: v2Path, version: .v2,
                     usageFile: "memory.current", limitFile: "memory.max")
                 {
-                    return .present(memory)
+                    return memory
                 }
             }
         }
-        return .present(nil)
+        return nil
     }
 
     /// Reads usage at the process's cgroup and the tightest limit on its way

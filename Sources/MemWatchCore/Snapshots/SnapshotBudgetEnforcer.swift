@@ -23,8 +23,8 @@ public struct SnapshotBudgetEnforcer: Sendable {
     }
 
     /// Managed snapshots that are still regular files in the snapshot directory, oldest first.
-    public func existingManagedSnapshots() -> [ManagedSnapshot] {
-        let recorded = (try? reporter.store.managedSnapshots()) ?? []
+    public func existingManagedSnapshots() async -> [ManagedSnapshot] {
+        let recorded = (try? await reporter.withStore { store throws(EventStoreError) in try store.managedSnapshots() }) ?? []
         return withDirectory { directoryFD in
             recorded.filter { snapshot in
                 guard let name = name(inDirectory: snapshot.path) else { return false }
@@ -39,22 +39,24 @@ public struct SnapshotBudgetEnforcer: Sendable {
     /// deleted (or already gone); anything outside the snapshot directory,
     /// or not a regular file, is left alone.
     @discardableResult
-    public func delete(_ snapshots: [ManagedSnapshot], now: Date = Date()) -> [ManagedSnapshot] {
-        withDirectory { directoryFD in
+    public func delete(_ snapshots: [ManagedSnapshot], now: Date = Date()) async -> [ManagedSnapshot] {
+        let deleted = withDirectory { directoryFD in
             snapshots.filter { snapshot in
                 guard let name = name(inDirectory: snapshot.path) else { return false }
                 var info = stat()
                 let exists = (try? SystemCall.value { fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) }) != nil
                 if exists, info.st_mode & S_IFMT != S_IFREG { return false }
-                if exists, (try? SystemCall.value { unlinkat(directoryFD, name, 0) }) == nil { return false }
-                reporter.report(MemWatchEvent(
-                    time: now, type: .snapshotDeleted,
-                    reason: "oldest managed snapshot deleted to stay within the snapshot budget of "
-                        + "\(HumanReadable.bytes(maxSnapshotBytes)) (--max-snapshot-bytes)",
-                    path: snapshot.path, bytes: snapshot.bytes))
-                return true
+                return !exists || (try? SystemCall.value { unlinkat(directoryFD, name, 0) }) != nil
             }
         } ?? []
+        for snapshot in deleted {
+            await reporter.report(MemWatchEvent(
+                time: now, type: .snapshotDeleted,
+                reason: "oldest managed snapshot deleted to stay within the snapshot budget of "
+                    + "\(HumanReadable.bytes(maxSnapshotBytes)) (--max-snapshot-bytes)",
+                path: snapshot.path, bytes: snapshot.bytes))
+        }
+        return deleted
     }
 
     /// The file name of `path` when it lies directly in the snapshot directory.

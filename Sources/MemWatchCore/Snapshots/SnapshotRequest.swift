@@ -32,7 +32,7 @@ public struct SnapshotRequest: Sendable {
     /// Runs once, right after the signal is sent or before a skip or failure
     /// is recorded: the caller records the leak that asked for the snapshot
     /// here, so recording it never delays the signal and events stay in order.
-    public var announce: (@Sendable () -> Void)?
+    public var announce: (@Sendable () async -> Void)?
 
     public init(
         process: ProcessHandle, trigger: SnapshotTrigger = .signal(SIGUSR2), isolate: String? = nil, heapUsed: Int64, rss: Int64? = nil,

@@ -42,18 +42,20 @@ public actor SnapshotTaker {
     }
 
     /// The guards' inputs at this moment: the request's facts plus disk, budget and history.
-    public func facts(for request: SnapshotRequest) -> SnapshotFacts {
+    public func facts(for request: SnapshotRequest) async -> SnapshotFacts {
         let pid = request.process.pid
         let thread = request.trigger.workerThread
-        let history = (try? reporter.store.snapshotHistory(pid: pid, thread: thread, since: request.process.since))
-            ?? (count: 0, last: nil)
+        let since = request.process.since
+        let history = (try? await reporter.withStore { store throws(EventStoreError) in
+            try store.snapshotHistory(pid: pid, thread: thread, since: since)
+        }) ?? (count: 0, last: nil)
         return SnapshotFacts(
             // A worker request sends no signal, so no signal's default action is a risk.
             pid: pid, snapshotSignal: request.trigger.signal ?? SIGUSR2,
             catchesSnapshotSignal: thread != nil || request.catchesSnapshotSignal, memAvailable: request.memAvailable,
             cgroup: request.cgroup, heapUsed: request.heapUsed,
             diskFree: DiskSpace.available(at: snapshotDirectory) ?? 0, snapshotDirectory: snapshotDirectory,
-            managedSnapshots: budget.existingManagedSnapshots(),
+            managedSnapshots: await budget.existingManagedSnapshots(),
             lastSnapshotOfProcess: request.urgent ? nil : history.last,
             snapshotsOfProcess: history.count, now: now())
     }
@@ -61,17 +63,17 @@ public actor SnapshotTaker {
     private func perform(_ request: SnapshotRequest) async -> SnapshotOutcome {
         var request = request
         let process = request.process
-        if process.hasExited { return skipped(.processExited(pid: process.pid), request) }
+        if process.hasExited { return await skipped(.processExited(pid: process.pid), request) }
         let victims: [ManagedSnapshot]
-        switch SnapshotGuards.evaluate(facts(for: request), policy: policy) {
-        case let .skip(reason): return skipped(reason, request)
+        switch SnapshotGuards.evaluate(await facts(for: request), policy: policy) {
+        case let .skip(reason): return await skipped(reason, request)
         case let .take(deletingFirst): victims = deletingFirst
         }
 
         let thread = request.trigger.workerThread ?? 0
         for directory in [snapshotDirectory] + (request.appDirectory.map { [$0] } ?? []) {
             if let planted = PlantedSnapshotEntry.find(in: directory, pid: process.pid, thread: thread) {
-                return skipped(.plantedEntry(path: planted), request)
+                return await skipped(.plantedEntry(path: planted), request)
             }
         }
         // Watch before signalling so the file's creation cannot be missed.
@@ -81,56 +83,56 @@ public actor SnapshotTaker {
             watcher = try SnapshotWatcher(
                 pid: process.pid, thread: thread, snapshotDirectory: snapshotDirectory, appDirectory: request.appDirectory)
         } catch {
-            return failed(error.description, .noFile, request)
+            return await failed(error.description, .noFile, request)
         }
         let dryRun = SnapshotSkipReason.dryRun(pid: process.pid, trigger: request.trigger)
         if signaller.isDryRun {
             if let signal = request.trigger.signal { _ = signaller.send(signal, to: process) }
-            return skipped(dryRun, request)
+            return await skipped(dryRun, request)
         }
         // Room first: node starts writing as soon as it is asked.
-        budget.delete(victims, now: now())
+        await budget.delete(victims, now: now())
         let start = ContinuousClock.now
         switch request.trigger {
         case let .signal(signal):
             switch signaller.send(signal, to: process) {
             case .delivered: break
-            case .processExited: return skipped(.processExited(pid: process.pid), request)
-            case .simulated: return skipped(dryRun, request)
+            case .processExited: return await skipped(.processExited(pid: process.pid), request)
+            case .simulated: return await skipped(dryRun, request)
             case let .failed(failure):
-                return failed("cannot send \(SignalName.of(signal)) to pid \(process.pid): \(failure)", .noFile, request)
+                return await failed("cannot send \(SignalName.of(signal)) to pid \(process.pid): \(failure)", .noFile, request)
             }
         case let .workerRequest(thread, reportDirectory):
             do {
                 try WorkerSnapshotRequest.request(pid: process.pid, threadID: thread, reportDirectory: reportDirectory)
             } catch {
-                return failed("cannot ask worker thread \(thread) of pid \(process.pid) for a snapshot: \(error)", .noFile, request)
+                return await failed("cannot ask worker thread \(thread) of pid \(process.pid) for a snapshot: \(error)", .noFile, request)
             }
         }
 
-        request.announce?()
+        await request.announce?()
         request.announce = nil
         switch await watcher.wait(for: process, timeout: policy.timeout(heapUsed: request.heapUsed)) {
         case let .written(path, bytes):
             let elapsed = start.duration(to: .now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            reporter.report(event(.snapshot, request, path: path, bytes: bytes, seconds: seconds))
+            await reporter.report(event(.snapshot, request, path: path, bytes: bytes, seconds: seconds))
             return .written(path: path, bytes: bytes, seconds: seconds)
         case let .failed(reason, partial):
-            return failed(reason, partial, request)
+            return await failed(reason, partial, request)
         }
     }
 
-    private func skipped(_ reason: SnapshotSkipReason, _ request: SnapshotRequest) -> SnapshotOutcome {
-        request.announce?()
+    private func skipped(_ reason: SnapshotSkipReason, _ request: SnapshotRequest) async -> SnapshotOutcome {
+        await request.announce?()
         var event = event(.snapshotSkipped, request, reason: reason.description)
         event.details["skip"] = .string(reason.code)
-        reporter.report(event)
+        await reporter.report(event)
         return .skipped(reason)
     }
 
-    private func failed(_ reason: String, _ partial: PartialSnapshotFate, _ request: SnapshotRequest) -> SnapshotOutcome {
-        request.announce?()
+    private func failed(_ reason: String, _ partial: PartialSnapshotFate, _ request: SnapshotRequest) async -> SnapshotOutcome {
+        await request.announce?()
         var event = event(.snapshotFailed, request, reason: "\(reason); \(partial)")
         switch partial {
         case .noFile: event.details["partial_file"] = .string("none")
@@ -142,7 +144,7 @@ public actor SnapshotTaker {
             event.details["partial_file"] = .string("left")
             event.details["partial_path"] = .string(path)
         }
-        reporter.report(event)
+        await reporter.report(event)
         return .failed(reason: reason, partialFile: partial)
     }
 

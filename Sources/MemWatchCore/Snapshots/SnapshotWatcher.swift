@@ -29,30 +29,21 @@ public final class SnapshotWatcher: Sendable {
     /// Only `Heap.*` files of this thread id (0: the main thread), or any when nil.
     public let thread: Int?
     private let inotify: Int32
-    /// A pipe written on task cancellation to wake the waiting thread.
-    private let cancellation: (read: Int32, write: Int32)
+    private let loop: EventLoop
     private let directories: [Directory]
 
     public init(
-        pid: Int32, thread: Int? = nil, snapshotDirectory: String, appDirectory: String? = nil
+        pid: Int32, thread: Int? = nil, snapshotDirectory: String, appDirectory: String? = nil,
+        loop: EventLoop = .shared
     ) throws(SnapshotWatchError) {
         self.pid = pid
         self.thread = thread
+        self.loop = loop
         do {
             inotify = try SystemCall.value { inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)) }
         } catch {
             throw .cannotWatch(path: snapshotDirectory, error)
         }
-        var pipeEnds: [Int32] = [-1, -1]
-        do {
-            // Close-on-exec from the start: a command spawned in the meantime must not inherit it.
-            try SystemCall.value { memwatch_pipe_cloexec(&pipeEnds) }
-        } catch {
-            close(inotify)
-            throw .cannotWatch(path: snapshotDirectory, error)
-        }
-        for end in pipeEnds { _ = fcntl(end, F_SETFL, O_NONBLOCK) }
-        cancellation = (pipeEnds[0], pipeEnds[1])
         var directories: [Directory] = []
         var paths = [snapshotDirectory]
         if let appDirectory, appDirectory != snapshotDirectory { paths.append(appDirectory) }
@@ -63,8 +54,6 @@ public final class SnapshotWatcher: Sendable {
                 // The app's cwd is a bonus; the snapshot directory is required.
                 guard index == 0 else { continue }
                 close(inotify)
-                close(cancellation.read)
-                close(cancellation.write)
                 var info = stat()
                 let isSymlink = error == .tooManySymbolicLinkLevels
                     || ((try? SystemCall.value { lstat(path, &info) }) != nil && info.st_mode & S_IFMT == S_IFLNK)
@@ -92,26 +81,11 @@ public final class SnapshotWatcher: Sendable {
     deinit {
         for directory in directories { close(directory.descriptor) }
         close(inotify)
-        close(cancellation.read)
-        close(cancellation.write)
     }
 
-    /// Blocks a dedicated thread (not the cooperative pool) until the file is
-    /// whole, `process` exits, `timeout` seconds pass or the task is cancelled.
+    /// Waits on the event loop until the file is whole, `process` exits,
+    /// `timeout` seconds pass or the task is cancelled.
     public func wait(for process: ProcessHandle, timeout: TimeInterval) async -> SnapshotWatchResult {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                Thread.detachNewThread {
-                    continuation.resume(returning: self.blockingWait(for: process, timeout: timeout))
-                }
-            }
-        } onCancel: {
-            var byte: UInt8 = 1
-            _ = try? SystemCall.value { write(cancellation.write, &byte, 1) }
-        }
-    }
-
-    func blockingWait(for process: ProcessHandle, timeout: TimeInterval) -> SnapshotWatchResult {
         let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
         var started: Set<Candidate> = []
         while true {
@@ -120,25 +94,51 @@ public final class SnapshotWatcher: Sendable {
                 return giveUp(
                     "no whole snapshot from pid \(pid) after \(HumanReadable.seconds(timeout)) (timeout)", started)
             }
-            var fds = [
-                pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: process.descriptor, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: cancellation.read, events: Int16(POLLIN), revents: 0),
-            ]
-            let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
-            do {
-                try SystemCall.value { poll(&fds, 3, Int32(clamping: milliseconds)) }
-            } catch {
-                return giveUp("cannot wait for the snapshot: poll failed (\(error))", started)
-            }
-            if fds[0].revents != 0, let result = drainEvents(&started, process) { return result }
-            if fds[1].revents != 0 {
+            switch await nextWake(process, within: remaining) {
+            case .events:
+                if let result = drainEvents(&started, process) { return result }
+            case .exited:
                 // The kernel closes a dying process's files before its pidfd turns
                 // readable, so a last IN_CLOSE_WRITE is already queued: read it first.
                 if let result = drainEvents(&started, process) { return result }
                 return giveUp(exitedReason, started)
+            case .timedOut:
+                continue
+            case .cancelled:
+                return giveUp("memwatchd stopped waiting for the snapshot", started)
+            case .failed(let failure):
+                return giveUp("cannot wait for the snapshot: \(failure)", started)
             }
-            if fds[2].revents != 0 { return giveUp("memwatchd stopped waiting for the snapshot", started) }
+        }
+    }
+
+    private enum Wake: Sendable {
+        case events, exited, timedOut, cancelled
+        case failed(Errno)
+    }
+
+    /// Whichever comes first: inotify events, the process's exit, the deadline.
+    private func nextWake(_ process: ProcessHandle, within remaining: Duration) async -> Wake {
+        let (loop, inotify) = (loop, inotify)
+        return await withTaskGroup(of: Wake.self) { group in
+            group.addTask { Self.wake(await loop.readable(inotify), ready: .events) }
+            group.addTask { Self.wake(await loop.readable(process.descriptor), ready: .exited) }
+            group.addTask {
+                do { try await Task.sleep(for: remaining) } catch { return .cancelled }
+                return .timedOut
+            }
+            let first = await group.next() ?? .cancelled
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private static func wake(_ wake: EventLoop.Wake, ready: Wake) -> Wake {
+        switch wake {
+        case .ready: ready
+        case .timedOut: .timedOut
+        case .cancelled: .cancelled
+        case .failed(let failure): .failed(failure)
         }
     }
 

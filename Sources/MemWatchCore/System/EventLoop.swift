@@ -15,9 +15,11 @@ import Glibc
 /// A wait is one-shot: the descriptor leaves the epoll when it turns ready
 /// (or the wait is cancelled), and the waiter reads or waits again. Several
 /// waiters may wait on one descriptor (the registry and a snapshot watcher on
-/// the same pidfd): each is given a duplicate, since epoll keys its entries
-/// by descriptor number. Timeouts are the caller's (`readable(_:timeout:)`
-/// races a sleep), so the loop itself never wakes on a timer.
+/// the same pidfd): epoll keys its entries by descriptor number, so a second
+/// waiter is given a duplicate (the first waits on the descriptor itself, so
+/// that hundreds of watched processes do not cost twice their pidfds).
+/// Timeouts are the caller's (`readable(_:timeout:)` races a sleep), so the
+/// loop itself never wakes on a timer.
 public final class EventLoop: Sendable {
     public enum Wake: Sendable, Equatable {
         case ready
@@ -31,8 +33,10 @@ public final class EventLoop: Sendable {
     public static let shared = EventLoop()
 
     private struct Waiter {
-        /// The duplicate added to the epoll; closed when the wait ends.
+        /// The descriptor added to the epoll: the caller's, or a duplicate
+        /// of it when another waiter has the caller's in already.
         var descriptor: Int32
+        var isDuplicate: Bool
         var continuation: CheckedContinuation<Wake, Never>?
         var cancelled = false
     }
@@ -75,21 +79,28 @@ public final class EventLoop: Sendable {
     public func readable(_ descriptor: Int32) async -> Wake {
         startIfNeeded()
         let token = nextToken.add(1, ordering: .relaxed).oldValue
-        let copy: Int32
-        do {
-            copy = try SystemCall.value { fcntl(descriptor, F_DUPFD_CLOEXEC, 3) }
-        } catch {
-            return .failed(error)
+        let added: Int32 = waiters.withLock { table in
+            if table.values.contains(where: { $0.descriptor == descriptor }) { return -1 }
+            table[token] = Waiter(descriptor: descriptor, isDuplicate: false)
+            return descriptor
         }
-        waiters.withLock { $0[token] = Waiter(descriptor: copy) }
+        if added < 0 {
+            do {
+                let copy = try SystemCall.value { fcntl(descriptor, F_DUPFD_CLOEXEC, 3) }
+                waiters.withLock { $0[token] = Waiter(descriptor: copy, isDuplicate: true) }
+            } catch {
+                return .failed(error)
+            }
+        }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let failure: Wake? = waiters.withLock { table -> Wake? in
                     table[token]?.continuation = continuation
                     if table[token]?.cancelled != false { return .cancelled }
+                    guard let waiter = table[token] else { return .cancelled }
                     let events = UInt32(EPOLLIN.rawValue) | UInt32(EPOLLRDHUP.rawValue)
                     do throws(Errno) {
-                        try SystemCall.value { memwatch_epoll_add(epoll, copy, events, token) }
+                        try SystemCall.value { memwatch_epoll_add(epoll, waiter.descriptor, events, token) }
                         return nil
                     } catch {
                         return .failed(error)
@@ -102,8 +113,9 @@ public final class EventLoop: Sendable {
         }
     }
 
-    /// Ends a wait once: its duplicate leaves the epoll (closing it does) and
-    /// its waiter resumes. A wait not yet suspended is marked, and ends as it suspends.
+    /// Ends a wait once: its descriptor leaves the epoll (a duplicate is
+    /// closed) and its waiter resumes. A wait not yet suspended is marked,
+    /// and ends as it suspends.
     private func finish(_ token: UInt64, with wake: Wake) {
         let ended: Waiter? = waiters.withLock { table in
             guard var waiter = table[token] else { return nil }
@@ -113,10 +125,13 @@ public final class EventLoop: Sendable {
                 return nil
             }
             table[token] = nil
+            // Gone from the epoll before the caller may close the descriptor
+            // (ENOENT when the loop took it out already, or it was never added).
+            _ = memwatch_epoll_remove(epoll, waiter.descriptor)
             return waiter
         }
         guard let ended else { return }
-        close(ended.descriptor)
+        if ended.isDuplicate { close(ended.descriptor) }
         ended.continuation?.resume(returning: wake)
     }
 
@@ -139,11 +154,8 @@ public final class EventLoop: Sendable {
                     if stopping.load(ordering: .acquiring) { return closeDescriptors() }
                     continue
                 }
-                // The entry leaves the epoll before its waiter resumes, so a
+                // `finish` takes the entry out before its waiter resumes, so a
                 // level-triggered descriptor reports once per wait.
-                waiters.withLock { table in
-                    if let waiter = table[tokens[index]] { _ = memwatch_epoll_remove(epoll, waiter.descriptor) }
-                }
                 finish(tokens[index], with: .ready)
             }
         }

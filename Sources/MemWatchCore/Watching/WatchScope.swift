@@ -13,10 +13,15 @@ public protocol WatchScope: Sendable {
     /// Whether lines naming `pid` are believed: asked for every trace line,
     /// so it need not open anything for a pid already admitted.
     func admits(_ pid: Int32) -> Bool
+
+    /// The engine dropped `handle`'s process (it exited): let go of it, so a
+    /// scope watching short-lived processes for months holds no pidfd of theirs.
+    func forget(_ handle: ProcessHandle)
 }
 
 extension WatchScope {
     public func admits(_ pid: Int32) -> Bool { handle(for: pid) != nil }
+    public func forget(_ handle: ProcessHandle) {}
 }
 
 /// `memwatchd run`'s scope: the launched process and every process below it
@@ -62,6 +67,12 @@ public final class ProcessTreeScope: WatchScope {
             return fresh
         }
         return known
+    }
+
+    public func forget(_ handle: ProcessHandle) {
+        admitted.withLock { table in
+            if table[handle.pid] === handle { table[handle.pid] = nil }
+        }
     }
 
     private func isBelowRoot(_ pid: Int32) -> Bool {

@@ -15,6 +15,12 @@ public struct WatchedProcess: Sendable {
     public var workingDirectory: String?
     /// The latest /proc sample.
     public var latestSample: MemorySample?
+    /// The isolates watched, up to ``ProcessRegistry/maxIsolatesPerProcess``.
+    public var isolates: Set<UInt64> = []
+    /// Told once that it passed the isolate bound.
+    public var isolateLimitNoted = false
+    /// Its pidfd said it exited; its last lines may still be on their way.
+    public var hasExited = false
     /// The recorded leak event, to which later findings (what grew) are added.
     public var leakEventID: Int64?
     /// Snapshots asked for since the leak: when, and the heap then.
@@ -24,10 +30,16 @@ public struct WatchedProcess: Sendable {
 
     public var pid: Int32 { handle.pid }
 
-    public init(handle: ProcessHandle, mainIsolate: UInt64, heapLimit: Int64?, workingDirectory: String?) {
+    public init(handle: ProcessHandle, mainIsolate: UInt64, heapLimit: Int64? = nil, workingDirectory: String? = nil) {
         self.handle = handle
         self.mainIsolate = mainIsolate
         self.heapLimit = heapLimit
         self.workingDirectory = workingDirectory
+    }
+
+    /// What the response policy reads.
+    var facts: ResponsePolicy.ProcessFacts {
+        ResponsePolicy.ProcessFacts(
+            pid: pid, mainIsolate: mainIsolate, rss: latestSample?.rss, snapshotRequests: snapshotRequests)
     }
 }

@@ -1,0 +1,17 @@
+/// Where GC trace records come from: a child's stdout today
+/// (``ChildOutputTraceSource``); a log file's tail and the journal join with
+/// the service. The engine reads every source alike, and believes a record
+/// only for a pid its scope admits.
+public protocol TraceSource: Sendable {
+    /// The records, in the order the processes wrote them; finishes when the
+    /// source ends. Read once.
+    func records() -> AsyncStream<GCTraceRecord>
+
+    /// Why the source ended while its processes may run on (a closed stdout,
+    /// a deleted log), once it has ended; nil when it ended as expected.
+    func endNote() -> MemWatchEvent?
+}
+
+extension TraceSource {
+    public func endNote() -> MemWatchEvent? { nil }
+}
