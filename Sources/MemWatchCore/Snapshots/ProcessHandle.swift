@@ -25,6 +25,14 @@ public final class ProcessHandle: Sendable {
         self.since = since
     }
 
+    /// Takes over `descriptor`, a pidfd, for the process known as `pid`: a
+    /// test gives a fixture /proc tree's pid to a real process.
+    init(pid: Int32, adopting descriptor: Int32, since: Date = Date()) {
+        self.pid = pid
+        self.descriptor = descriptor
+        self.since = since
+    }
+
     /// The process has exited (or is a zombie waiting to be reaped).
     public var hasExited: Bool { exits(withinMilliseconds: 0) }
 
