@@ -51,7 +51,11 @@ struct AnalyzeCommand: ParsableCommand {
         // A bad name fails before any output; files are then opened one at a
         // time, so any number of logs stays within the descriptor limit.
         for file in files where file != "-" {
-            if access(file, R_OK) != 0 { throw unreadable(file, Errno(rawValue: errno)) }
+            do {
+                try SystemCall.value { access(file, R_OK) }
+            } catch {
+                throw unreadable(file, error)
+            }
         }
         var sources: [(name: String, watch: LeakWatch)] = []
         for file in files {
@@ -91,7 +95,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     private func unreadable(_ file: String, _ error: Error) -> Error {
         let why = (error as? Errno).map { String(describing: $0) }
-            ?? (error as? LineReaderError).map { String(cString: strerror($0.errno)) } ?? "\(error)"
+            ?? (error as? LineReaderError).map { String(describing: $0.failure) } ?? "\(error)"
         FileHandle.standardError.write(Data("memwatchd analyze: cannot read \(file): \(why)\n".utf8))
         return ExitCode(2)
     }
