@@ -76,7 +76,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let name = file == "-" ? "<stdin>" : file
             if watch.isolates.isEmpty {
-                FileHandle.standardError.write(Data("memwatchd analyze: \(name): no GC trace line (was node run with --trace-gc?)\n".utf8))
+                Self.diagnostics.warning("\(name): no GC trace line (was node run with --trace-gc?)")
             }
             sources.append((name, watch))
         }
@@ -92,6 +92,8 @@ struct AnalyzeCommand: ParsableCommand {
         if sources.allSatisfy({ $0.watch.isolates.isEmpty }) { throw ExitCode(2) }
         if failOnLeak, report.verdict == "leak" { throw ExitCode(1) }
     }
+
+    private static let diagnostics = Diagnostics.logger(label: "memwatchd analyze")
 
     private func unreadable(_ file: String, _ error: Error) -> Error {
         let why = (error as? Errno).map { String(describing: $0) }

@@ -32,7 +32,7 @@ struct EventsCommand: ParsableCommand {
         let state = state.resolved
         guard let store = try EventStore(readingFrom: state.eventStorePath) else {
             // Nothing recorded yet is a normal answer, not a failure.
-            FileHandle.standardError.write(Data("memwatchd: no events recorded yet (no \(state.eventStorePath))\n".utf8))
+            Diagnostics.logger.notice("no events recorded yet (no \(state.eventStorePath))")
             if json { print("[]") }
             return
         }
