@@ -51,7 +51,11 @@ struct AnalyzeCommand: ParsableCommand {
         // A bad name fails before any output; files are then opened one at a
         // time, so any number of logs stays within the descriptor limit.
         for file in files where file != "-" {
-            if access(file, R_OK) != 0 { throw unreadable(file, Errno(rawValue: errno)) }
+            do {
+                try SystemCall.value { access(file, R_OK) }
+            } catch {
+                throw unreadable(file, error)
+            }
         }
         var sources: [(name: String, watch: LeakWatch)] = []
         for file in files {
@@ -72,7 +76,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let name = file == "-" ? "<stdin>" : file
             if watch.isolates.isEmpty {
-                FileHandle.standardError.write(Data("memwatchd analyze: \(name): no GC trace line (was node run with --trace-gc?)\n".utf8))
+                Self.diagnostics.warning("\(name): no GC trace line (was node run with --trace-gc?)")
             }
             sources.append((name, watch))
         }
@@ -89,9 +93,11 @@ struct AnalyzeCommand: ParsableCommand {
         if failOnLeak, report.verdict == "leak" { throw ExitCode(1) }
     }
 
+    private static let diagnostics = Diagnostics.logger(label: "memwatchd analyze")
+
     private func unreadable(_ file: String, _ error: Error) -> Error {
         let why = (error as? Errno).map { String(describing: $0) }
-            ?? (error as? LineReaderError).map { String(cString: strerror($0.errno)) } ?? "\(error)"
+            ?? (error as? LineReaderError).map { String(describing: $0.failure) } ?? "\(error)"
         FileHandle.standardError.write(Data("memwatchd analyze: cannot read \(file): \(why)\n".utf8))
         return ExitCode(2)
     }

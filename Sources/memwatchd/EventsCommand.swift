@@ -32,7 +32,7 @@ struct EventsCommand: ParsableCommand {
         let state = state.resolved
         guard let store = try EventStore(readingFrom: state.eventStorePath) else {
             // Nothing recorded yet is a normal answer, not a failure.
-            FileHandle.standardError.write(Data("memwatchd: no events recorded yet (no \(state.eventStorePath))\n".utf8))
+            Diagnostics.logger.notice("no events recorded yet (no \(state.eventStorePath))")
             if json { print("[]") }
             return
         }
@@ -40,24 +40,17 @@ struct EventsCommand: ParsableCommand {
         if json {
             print(MemWatchEvent.jsonArray(events))
         } else {
-            print(EventTable.render(events), terminator: "")
+            print(Self.table(events), terminator: "")
         }
     }
-}
 
-/// The readable listing: time, type, pid, and the event's human line.
-enum EventTable {
-    static func render(_ events: [MemWatchEvent]) -> String {
+    /// The readable listing: time, type, pid, and the event's human line.
+    private static func table(_ events: [MemWatchEvent]) -> String {
         guard !events.isEmpty else { return "" }
         let rows = events.map { event in
             [event.time.formatted(.iso8601), event.type.rawValue, event.pid.map(String.init) ?? "-",
              EventMessage.text(for: event)]
         }
-        let header = ["TIME", "TYPE", "PID", "EVENT"]
-        let widths = (0..<3).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ") + "  " + row[3] + "\n"
-        }.joined()
+        return TextTable([.left("TIME"), .left("TYPE"), .left("PID"), .left("EVENT")], rows: rows).text
     }
 }

@@ -52,29 +52,4 @@ enum HeapCommandSupport {
         data.append(UInt8(ascii: "\n"))
         FileHandle.standardOutput.write(data)
     }
-
-    /// Sizes as people read them: 1.2 MB, 34.5 kB, 120 B.
-    static func bytes(_ value: Int) -> String {
-        let magnitude = abs(value)
-        let sign = value < 0 ? "-" : ""
-        if magnitude >= 1 << 30 { return sign + String(format: "%.1f GB", Double(magnitude) / Double(1 << 30)) }
-        if magnitude >= 1 << 20 { return sign + String(format: "%.1f MB", Double(magnitude) / Double(1 << 20)) }
-        if magnitude >= 1 << 10 { return sign + String(format: "%.1f kB", Double(magnitude) / Double(1 << 10)) }
-        return "\(value) B"
-    }
-
-    /// A plain text table, the first column left-aligned, the others right-aligned.
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let all = [header] + rows
-        var widths = [Int](repeating: 0, count: header.count)
-        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        widths[0] = min(widths[0], 60)
-        return all.map { row in
-            row.enumerated().map { i, cell in
-                let text = i == 0 && cell.count > 60 ? String(cell.prefix(57)) + "..." : cell
-                let pad = String(repeating: " ", count: max(widths[i] - text.count, 0))
-                return i == 0 ? text + pad : pad + text
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
-    }
 }

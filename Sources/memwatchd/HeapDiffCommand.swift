@@ -20,10 +20,14 @@ struct HeapDiffCommand: ParsableCommand {
             if json { return try HeapCommandSupport.printJSON(report) }
             let rows = report.constructors.map { c in
                 [c.name, String(c.new), String(c.deleted), String(c.delta),
-                 HeapCommandSupport.bytes(c.allocatedSize), HeapCommandSupport.bytes(c.freedSize),
-                 HeapCommandSupport.bytes(c.sizeDelta)]
+                 HumanReadable.bytes(c.allocatedSize), HumanReadable.bytes(c.freedSize),
+                 HumanReadable.bytes(c.sizeDelta)]
             }
-            print(HeapCommandSupport.table(["Constructor", "# New", "# Deleted", "# Delta", "Alloc. size", "Freed size", "Size delta"], rows), terminator: "")
+            let columns: [TextTable.Column] = [
+                .left("Constructor", maxWidth: 60), .right("# New"), .right("# Deleted"), .right("# Delta"),
+                .right("Alloc. size"), .right("Freed size"), .right("Size delta"),
+            ]
+            print(TextTable(columns, rows: rows).text, terminator: "")
         }
     }
 }

@@ -23,7 +23,7 @@ struct HeapLeaksCommand: ParsableCommand {
             if json { return try HeapCommandSupport.printJSON(report) }
             if report.groups.isEmpty { print("Nothing allocated between A and B is still alive in C.") }
             for group in report.groups {
-                print("\(group.count) × \(group.constructor), retained \(HeapCommandSupport.bytes(group.retainedSize)):")
+                print("\(group.count) × \(group.constructor), retained \(HumanReadable.bytes(group.retainedSize)):")
                 print("  (GC roots) → " + group.path.joined(separator: " → ") + "\n")
             }
         }

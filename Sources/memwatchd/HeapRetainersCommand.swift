@@ -24,7 +24,7 @@ struct HeapRetainersCommand: ParsableCommand {
             }
             print("\(report.count) objects of \(constructor); shortest retaining paths:")
             for group in report.paths {
-                print("\n\(group.count) objects, retained \(HeapCommandSupport.bytes(group.retainedSize)):")
+                print("\n\(group.count) objects, retained \(HumanReadable.bytes(group.retainedSize)):")
                 print("  (GC roots) → " + group.path.joined(separator: " → "))
             }
         }

@@ -24,15 +24,18 @@ struct HeapSummaryCommand: ParsableCommand {
             if json { return try HeapCommandSupport.printJSON(summary) }
             let rows = summary.constructors.map { c in
                 [c.name, String(c.count), c.distance.map(String.init) ?? "-",
-                 HeapCommandSupport.bytes(c.shallowSize), c.retainedSize.map(HeapCommandSupport.bytes) ?? "-"]
+                 HumanReadable.bytes(c.shallowSize), c.retainedSize.map { HumanReadable.bytes($0) } ?? "-"]
             }
-            print(HeapCommandSupport.table(["Constructor", "Count", "Distance", "Shallow size", "Retained size"], rows))
+            let columns: [TextTable.Column] = [
+                .left("Constructor", maxWidth: 60), .right("Count"), .right("Distance"), .right("Shallow size"), .right("Retained size"),
+            ]
+            print(TextTable(columns, rows: rows).text)
             let s = summary.statistics
-            print("Statistics: total \(HeapCommandSupport.bytes(s.total)), V8 heap \(HeapCommandSupport.bytes(s.v8heap)), "
-                + "native \(HeapCommandSupport.bytes(s.native)), code \(HeapCommandSupport.bytes(s.code)), "
-                + "strings \(HeapCommandSupport.bytes(s.strings)), JS arrays \(HeapCommandSupport.bytes(s.jsArrays)), "
-                + "typed arrays \(HeapCommandSupport.bytes(s.typedArrays))"
-                + (s.system.map { ", system \(HeapCommandSupport.bytes($0))" } ?? ""))
+            print("Statistics: total \(HumanReadable.bytes(s.total)), V8 heap \(HumanReadable.bytes(s.v8heap)), "
+                + "native \(HumanReadable.bytes(s.native)), code \(HumanReadable.bytes(s.code)), "
+                + "strings \(HumanReadable.bytes(s.strings)), JS arrays \(HumanReadable.bytes(s.jsArrays)), "
+                + "typed arrays \(HumanReadable.bytes(s.typedArrays))"
+                + (s.system.map { ", system \(HumanReadable.bytes($0))" } ?? ""))
         }
     }
 }

@@ -10,6 +10,10 @@ import Testing
         #expect(HumanReadable.bytes(Int64(48.2 * 1048576)) == "48.2 MB")
         #expect(HumanReadable.bytes(121 << 20) == "121 MB")
         #expect(HumanReadable.bytes(5 << 30) == "5.0 GB")
+        // 1024-based, labelled as V8's trace labels them; heap diffs shrink too.
+        #expect(HumanReadable.bytes(37_990) == "37.1 KB")
+        #expect(HumanReadable.bytes(-2048) == "-2.0 KB")
+        #expect(HumanReadable.bytes(-512) == "-512 B")
         #expect(HumanReadable.seconds(2.3) == "2.3 s")
         #expect(HumanReadable.seconds(42) == "42 s")
         #expect(HumanReadable.seconds(408) == "6m 48s")

@@ -41,5 +41,12 @@ import Testing
         #expect(SnapshotWatchError.cannotWatch(path: "/s", .noSpace).description
             == "cannot watch snapshot directory /s: No space left on device")
         #expect(SnapshotFileError.io(operation: "pread", .ioError).description == "pread failed: Input/output error")
+        #expect(LineReaderError(failure: .ioError).description == "read failed: Input/output error")
+        #expect(GCTraceFileError.cannotOpen(path: "/gc.log", .permissionDenied).description
+            == "cannot read GC log /gc.log: Permission denied")
+        #expect(GCTraceFileError.cannotRead(path: "/gc.log", .ioError).description
+            == "cannot read GC log /gc.log: read failed: Input/output error")
+        #expect(HeapSnapshotError(cannotOpen: "/h", byteOffset: 8, operation: "read", failure: .ioError).description
+            == "/h: cannot open at byte 8: read failed: Input/output error")
     }
 }

@@ -41,10 +41,15 @@ public enum HumanReadable {
         return sign + String(whole) + "." + String(repeating: "0", count: digits - fracText.count) + fracText
     }
 
-    /// A size in the unit that suits it: `512 B`, `35.5 MB`, `1.2 GB`.
-    public static func bytes(_ count: Int64) -> String {
-        let magnitude = abs(count)
-        if magnitude < 1024 { return "\(count) B" }
+    /// A size in the unit that suits it: `512 B`, `37.1 KB`, `121 MB`, `-1.2 GB`;
+    /// the one byte format of alerts, events and `memwatchd heap`.
+    ///
+    /// 1024-based and labelled `KB`, as V8's GC trace is, so a size agrees with
+    /// the trace and with `megabytes` in the same reason. Not DevTools' `kB`:
+    /// that is SI (1000 bytes), and 1024-based figures under it would mislead.
+    public static func bytes(_ count: some BinaryInteger) -> String {
+        let count = Int64(clamping: count)
+        if count.magnitude < 1024 { return "\(count) B" }
         let units = ["KB", "MB", "GB", "TB", "PB"]
         var value = Double(count) / 1024
         var unit = 0

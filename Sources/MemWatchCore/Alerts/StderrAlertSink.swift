@@ -2,8 +2,7 @@
 import Glibc
 #endif
 
-/// Alerts as `memwatchd: ...` lines on stderr, one write per line so lines
-/// from concurrent alerts never interleave.
+/// Alerts as `memwatchd: ...` lines on stderr, each line whole.
 public struct StderrAlertSink: AlertSink {
     public var minimumPriority: Alert.Priority
     private let descriptor: Int32
@@ -19,13 +18,6 @@ public struct StderrAlertSink: AlertSink {
 
     public func emit(_ alert: Alert) {
         guard alert.priority >= minimumPriority else { return }
-        let line = Array(("memwatchd: " + alert.message + lineEnding).utf8)
-        var written = 0
-        while written < line.count {
-            guard let result = try? SystemCall.value({
-                line.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, line.count - written) }
-            }), result > 0 else { return }
-            written += result
-        }
+        WholeLineWrite.write("memwatchd: " + alert.message + lineEnding, to: descriptor)
     }
 }

@@ -3,7 +3,7 @@
 /// and sparklines of the post-GC heap over the trace.
 public enum AnalysisText {
     public static func render(sources: [(name: String, watch: LeakWatch)]) -> String {
-        var rows: [[String]] = [["SOURCE", "ISOLATE", "SCAV/MINOR/FULL", "HEAP FLOOR", "GROWTH", "VERDICT"]]
+        var table = TextTable(["SOURCE", "ISOLATE", "SCAV/MINOR/FULL", "HEAP FLOOR", "GROWTH", "VERDICT"].map { .left($0) })
         var details: [String] = []
         var leaks = 0
         var count = 0
@@ -11,7 +11,7 @@ public enum AnalysisText {
             for watch in source.watch.isolates {
                 count += 1
                 let floor = watch.floorTrend
-                rows.append([
+                table.rows.append([
                     source.name,
                     watch.id.description,
                     "\(watch.scavenges)/\(watch.minorMarkSweeps)/\(watch.fullGCs)",
@@ -33,17 +33,7 @@ public enum AnalysisText {
         let summary = leaks == 0
             ? "verdict: ok (no leak in \(count) isolate\(count == 1 ? "" : "s"))"
             : "verdict: LEAK in \(leaks) of \(count) isolate\(count == 1 ? "" : "s")"
-        return table(rows) + "\n" + details.joined(separator: "\n\n") + "\n\n" + summary + "\n"
-    }
-
-    private static func table(_ rows: [[String]]) -> String {
-        var widths = [Int](repeating: 0, count: rows[0].count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return table.text + "\n" + details.joined(separator: "\n\n") + "\n\n" + summary + "\n"
     }
 
     /// Two sparklines on one scale: the lowest and the highest post-GC heap

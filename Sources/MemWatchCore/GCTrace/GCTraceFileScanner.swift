@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,8 +51,12 @@ public enum GCTraceFileScanner {
 
     /// Opens and scans the file at `path`; throws `GCTraceFileError` naming it.
     public static func scan(path: String, onRecord: (GCTraceRecord) throws -> Void = { _ in }) throws -> Summary {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GCTraceFileError(path: path, reason: String(cString: strerror(errno))) }
+        let fd: Int32
+        do {
+            fd = try SystemCall.value { open(path, O_RDONLY | O_CLOEXEC) }
+        } catch {
+            throw GCTraceFileError.cannotOpen(path: path, error)
+        }
         defer { close(fd) }
         #if canImport(Glibc)
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
@@ -59,14 +64,20 @@ public enum GCTraceFileScanner {
         do {
             return try scan(fileDescriptor: fd, onRecord: onRecord)
         } catch let error as LineReaderError {
-            throw GCTraceFileError(path: path, reason: error.description)
+            throw GCTraceFileError.cannotRead(path: path, error.failure)
         }
     }
 }
 
-/// A GC log that could not be read.
-public struct GCTraceFileError: Error, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "cannot read GC log \(path): \(reason)" }
+/// A GC log that could not be read, with the system's reason.
+public enum GCTraceFileError: Error, CustomStringConvertible {
+    case cannotOpen(path: String, Errno)
+    case cannotRead(path: String, Errno)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, failure): "cannot read GC log \(path): \(failure)"
+        case let .cannotRead(path, failure): "cannot read GC log \(path): read failed: \(failure)"
+        }
+    }
 }

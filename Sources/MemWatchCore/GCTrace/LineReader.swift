@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -70,18 +71,17 @@ public struct LineReader: ~Copyable {
         return UnsafeRawBufferPointer(start: start, count: length)
     }
 
-    private func readSome(into destination: UnsafeMutableRawPointer, max: Int) throws -> Int {
-        while true {
-            let count = read(fd, destination, max)
-            if count >= 0 { return count }
-            if errno == EINTR { continue }
-            throw LineReaderError(errno: errno)
+    private func readSome(into destination: UnsafeMutableRawPointer, max: Int) throws(LineReaderError) -> Int {
+        do {
+            return try SystemCall.value { read(fd, destination, max) }
+        } catch {
+            throw LineReaderError(failure: error)
         }
     }
 }
 
 /// A failed read, with the system's reason.
 public struct LineReaderError: Error, CustomStringConvertible {
-    public var errno: Int32
-    public var description: String { "read failed: " + String(cString: strerror(errno)) }
+    public var failure: Errno
+    public var description: String { "read failed: \(failure)" }
 }

@@ -15,10 +15,10 @@ public struct HeapGrowthReport: Codable, Sendable {
         case growers, pathConstructor = "path_constructor", path, pathCount = "path_count"
     }
 
-    /// One line for an alert: `Session +250 (+37.1 kB) via global → .sessionStore: Map → ...; (array) +1 (+7.0 kB)`.
+    /// One line for an alert: `Session +250 (+37.1 KB) via global → .sessionStore: Map → ...; (array) +1 (+7.0 KB)`.
     public var alertText: String {
         growers.enumerated().map { i, g in
-            var text = "\(g.name) \(g.delta >= 0 ? "+" : "")\(g.delta) (+\(HumanReadable.bytes(Int64(g.sizeDelta))))"
+            var text = "\(g.name) \(g.delta >= 0 ? "+" : "")\(g.delta) (+\(HumanReadable.bytes(g.sizeDelta)))"
             if i == 0, let path { text += " via " + path.joined(separator: " → ") }
             return text
         }.joined(separator: "; ")

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,13 +32,15 @@ final class HeapSnapshotTokenizer {
 
     init(path: String, chunkSize: Int = 8 << 20) throws {
         self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw HeapSnapshotError(.cannotOpen, path: path, byteOffset: nil,
-                                    message: String(cString: strerror(errno)))
+        let descriptor: Int32
+        do {
+            descriptor = try SystemCall.value { open(path, O_RDONLY | O_CLOEXEC) }
+        } catch {
+            throw HeapSnapshotError(cannotOpen: path, byteOffset: nil, failure: error)
         }
+        fd = descriptor
         var info = stat()
-        fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        fileSize = (try? SystemCall.value { fstat(descriptor, &info) }) != nil ? Int(info.st_size) : 0
         capacity = max(chunkSize, 128)
         base = .allocate(capacity: capacity + 1)
         base[0] = 0
@@ -65,11 +68,11 @@ final class HeapSnapshotTokenizer {
         }
         var readSomething = false
         while end < capacity && (!readSomething || end < count) {
-            let got = read(fd, base + end, capacity - end)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw HeapSnapshotError(.cannotOpen, path: path, byteOffset: offset,
-                                        message: "read failed: \(String(cString: strerror(errno)))")
+            let got: Int
+            do {
+                got = try SystemCall.value { read(fd, base + end, capacity - end) }
+            } catch {
+                throw HeapSnapshotError(cannotOpen: path, byteOffset: offset, operation: "read", failure: error)
             }
             if got == 0 { atEOF = true; break }
             end += got

@@ -4,7 +4,7 @@ import Logging
 public struct DryRunSignaller: ProcessSignaller {
     let logger: Logger
 
-    public init(logger: Logger = Logger(label: "memwatchd.dry-run")) {
+    public init(logger: Logger = Diagnostics.logger) {
         self.logger = logger
     }
 

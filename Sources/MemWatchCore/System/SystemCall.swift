@@ -9,11 +9,11 @@ import Glibc
 ///
 /// `close` is not for this: Linux frees the descriptor even when close fails
 /// with EINTR, so calling it again could close one another thread just opened.
-enum SystemCall {
+public enum SystemCall {
     /// A call that returns -1 and sets `errno` when it fails (open, read,
     /// poll, fstat, ...); its result otherwise.
     @discardableResult
-    static func value<Result: FixedWidthInteger & SignedInteger>(_ call: () -> Result) throws(Errno) -> Result {
+    public static func value<Result: FixedWidthInteger & SignedInteger>(_ call: () -> Result) throws(Errno) -> Result {
         while true {
             let result = call()
             if result != -1 { return result }
@@ -23,7 +23,7 @@ enum SystemCall {
     }
 
     /// A call that returns nil and sets `errno` when it fails (opendir, realpath).
-    static func pointer<Pointer>(_ call: () -> Pointer?) throws(Errno) -> Pointer {
+    public static func pointer<Pointer>(_ call: () -> Pointer?) throws(Errno) -> Pointer {
         while true {
             if let result = call() { return result }
             let failure = Errno.last
@@ -32,7 +32,7 @@ enum SystemCall {
     }
 
     /// A call that returns the error number itself, 0 on success (posix_spawn).
-    static func status(_ call: () -> Int32) throws(Errno) {
+    public static func status(_ call: () -> Int32) throws(Errno) {
         while true {
             let result = call()
             if result == 0 { return }
