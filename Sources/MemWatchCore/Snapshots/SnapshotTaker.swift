@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,14 +7,19 @@ import Glibc
 /// The snapshot action: guards, the snapshot signal through the pidfd, wait for the whole
 /// file, record and report. One snapshot at a time: the memory guard assumes
 /// no other snapshot is being written meanwhile.
-public actor SnapshotTaker {
+///
+/// Not an actor: its file-system work (budget deletions, the directory checks)
+/// and its waits run in tasks of their own, chained one after another, so
+/// nothing that awaits a snapshot is held while one is written.
+public final class SnapshotTaker: Sendable {
     public let snapshotDirectory: String
     public let policy: SnapshotPolicy
     public let reporter: EventReporter
     public let signaller: any ProcessSignaller
     private let now: @Sendable () -> Date
     private let budget: SnapshotBudgetEnforcer
-    private var previous: Task<SnapshotOutcome, Never>?
+    /// The snapshot asked for last: the next waits for it.
+    private let previous = Mutex<Task<SnapshotOutcome, Never>?>(nil)
 
     /// `snapshotDirectory` must have passed `StateDirectory.prepareSnapshotDirectory`.
     public init(
@@ -32,12 +38,15 @@ public actor SnapshotTaker {
     /// Takes a snapshot of `request.process` if the guards allow; records a
     /// `snapshot`, `snapshot-skipped` or `snapshot-failed` event either way.
     public func take(_ request: SnapshotRequest) async -> SnapshotOutcome {
-        let before = previous
-        let task = Task { [self] in
-            _ = await before?.value
-            return await perform(request)
+        let task = previous.withLock { previous in
+            let before = previous
+            let task = Task { [self] in
+                _ = await before?.value
+                return await perform(request)
+            }
+            previous = task
+            return task
         }
-        previous = task
         return await task.value
     }
 
