@@ -74,8 +74,10 @@ final class RecordingAlertSink: AlertSink {
     func emit(_ alert: Alert) { alerts.withLock { $0.append(alert) } }
 }
 
-/// Waits for `condition` (checked every few milliseconds) for up to `seconds`.
-func eventually(seconds: Double = 20, _ condition: () async -> Bool) async -> Bool {
+/// Waits for `condition` (checked every few milliseconds) for up to `seconds`:
+/// a bound, not a timing; CPU-bound tests running beside this one can hold
+/// the cooperative pool's threads (one per core) for tens of seconds.
+func eventually(seconds: Double = 180, _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if await condition() { return true }
