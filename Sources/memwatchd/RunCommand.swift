@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemWatchCore
+import ServiceLifecycle
 
 /// `memwatchd run -- CMD...`: launch a node app (or anything that runs node),
 /// watch every node process under it, and answer a leak with a heap snapshot.
@@ -90,17 +91,22 @@ struct RunCommand: AsyncParsableCommand {
 
         let sampler = ProcSampler(
             interval: .milliseconds(Int(sampleInterval * 1000)), snapshotSignal: plan.snapshotSignal)
-        let sampling = Task { await session.sample(treeOf: supervisor.pid, with: sampler) }
-        await session.consume(supervisor.traceRecords)
-        if supervisor.outputClosedWhileRunning {
-            reporter.report(MemWatchEvent(
-                time: Date(), type: .alert, pid: supervisor.pid,
-                reason: "the app closed its stdout and runs on: its GC trace can no longer be read, so leaks "
-                    + "are no longer detected; memwatchd waits for it to exit"))
+        let watching = ClosureService {
+            let sampling = Task { await session.sample(treeOf: supervisor.pid, with: sampler) }
+            await session.consume(supervisor.traceRecords)
+            if supervisor.outputClosedWhileRunning {
+                reporter.report(MemWatchEvent(
+                    time: Date(), type: .alert, pid: supervisor.pid,
+                    reason: "the app closed its stdout and runs on: its GC trace can no longer be read, so leaks "
+                        + "are no longer detected; memwatchd waits for it to exit"))
+            }
+            // Told once the command's service ended: the app has exited.
+            try? await gracefulShutdown()
+            sampling.cancel()
+            await session.finish()
         }
+        try await ServiceGroup.supervising(SupervisedCommand(supervisor), watchers: [watching]).run()
         let exit = await supervisor.exit()
-        sampling.cancel()
-        await session.finish()
         reporter.report(MemWatchEvent(
             time: Date(), type: .exit, pid: supervisor.pid, reason: "\(command[0]) \(exit)",
             details: ["status": .int(Int64(exit.shellStatus))]))
