@@ -23,21 +23,36 @@ public struct ProcessGroup: Sendable, Equatable {
     /// the group is scanned again: one of them may have forked meanwhile.
     public func waitUntilEmpty(within timeout: Duration, on loop: EventLoop = .shared) async -> Bool {
         let deadline = ContinuousClock.now + timeout
-        let proc = ProcReader()
+        var emptyScans = 0
         while true {
-            let members = proc.members(ofProcessGroup: id).compactMap { pid -> ProcessHandle? in
-                guard let handle = try? ProcessHandle(pid: pid) else { return nil }  // gone already
-                // The pid may have been reused between the scan and the pidfd:
-                // with the pidfd held, /proc now names the process it holds.
-                return proc.parentage(of: pid).value?.processGroup == id ? handle : nil
+            let members = heldMembers()
+            // A scan lists /proc before it reads each member's state: a member
+            // that forks and exits in between leaves its child off the list.
+            // That child exists before the next scan lists /proc, so an empty
+            // scan is believed once the next one agrees.
+            if members.isEmpty {
+                emptyScans += 1
+                if emptyScans == 2 { return true }
+                continue
             }
-            if members.isEmpty { return true }
+            emptyScans = 0
             for member in members {
                 let left = ContinuousClock.now.duration(to: deadline)
                 guard left > .zero, await loop.readable(member.descriptor, timeout: left) == .ready else {
                     return false
                 }
             }
+        }
+    }
+
+    /// The group's live members, each held by a pidfd.
+    private func heldMembers() -> [ProcessHandle] {
+        let proc = ProcReader()
+        return proc.members(ofProcessGroup: id).compactMap { pid -> ProcessHandle? in
+            guard let handle = try? ProcessHandle(pid: pid) else { return nil }  // gone already
+            // The pid may have been reused between the scan and the pidfd:
+            // with the pidfd held, /proc names the process it holds.
+            return proc.parentage(of: pid).value?.processGroup == id ? handle : nil
         }
     }
 }
