@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemWatchCore
+import ServiceLifecycle
 
 /// `memwatchd run -- CMD...`: launch a node app (or anything that runs node),
 /// watch every node process under it, and answer a leak with a heap snapshot.
@@ -92,10 +93,8 @@ struct RunCommand: AsyncParsableCommand {
         let sampling = SamplingService(
             sampler: HostSampler(snapshotSignal: plan.snapshotSignal),
             interval: .milliseconds(Int(sampleInterval * 1000)), engine: engine)
-        let sampler = Task { await sampling.run() }
-        await engine.run()
+        try await ServiceGroup.supervising(SupervisedCommand(supervisor), watchers: [sampling, engine]).run()
         let exit = await supervisor.exit()
-        sampler.cancel()
         await reporter.report(MemWatchEvent(
             time: Date(), type: .exit, pid: supervisor.pid, reason: "\(command[0]) \(exit)",
             details: ["status": .int(Int64(exit.shellStatus))]))

@@ -48,7 +48,7 @@ import TestSupport
         let stand = try StandInProcess()
         defer { stand.end() }
         try setup.scope.hold(Self.pid, by: stand)
-        let running = Task { await setup.engine.run() }
+        let running = Task { await setup.engine.readSources(); await setup.engine.finish() }
         setup.source.send(Self.leakingHeap())
         setup.source.end()
         await running.value
@@ -70,7 +70,7 @@ import TestSupport
     @Test func linesOfPidsOutsideTheScopeAreIgnored() async throws {
         let setup = try Self.setUp()
         defer { TestRunDirectory.remove(setup.directory) }
-        let running = Task { await setup.engine.run() }
+        let running = Task { await setup.engine.readSources(); await setup.engine.finish() }
         setup.source.send(Self.leakingHeap(pid: 4242))
         setup.source.end()
         await running.value
@@ -84,7 +84,7 @@ import TestSupport
         defer { TestRunDirectory.remove(setup.directory) }
         let first = try StandInProcess()
         try setup.scope.hold(Self.pid, by: first)
-        let running = Task { await setup.engine.run() }
+        let running = Task { await setup.engine.readSources(); await setup.engine.finish() }
         let events = Self.leakingHeap()
         setup.source.send(Array(events.prefix(50)))
         #expect(await eventually { await setup.engine.watchedPIDs == [Self.pid] })
@@ -115,7 +115,8 @@ import TestSupport
             options: WatchEngine.Options(), scope: FixtureScope(), sources: [source], reporter: reporter,
             snapshots: SnapshotTaker(snapshotDirectory: directory, reporter: reporter, signaller: DryRunSignaller()))
         source.end()
-        await engine.run()
+        await engine.readSources()
+        await engine.finish()
         #expect(try store.events().map(\.reason) == ["the log was deleted"])
     }
 }

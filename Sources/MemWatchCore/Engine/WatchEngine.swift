@@ -79,14 +79,22 @@ public actor WatchEngine: Service {
         watch = LeakWatch(detector: options.detector, heapLimitShare: options.heapLimitShare)
     }
 
-    /// Reads the sources given at init until they all end, then finishes
-    /// what it started. A graceful shutdown lets the sources run dry: a
-    /// stopping app's last lines are still its own.
+    /// The service: reads the sources given at init until they all end and
+    /// the group shuts down, then finishes what it started. A graceful
+    /// shutdown does not cut the sources short: a stopping app's last lines
+    /// are still its own. (A service of the group must not end before its
+    /// shutdown: the group takes that for a failure.)
     public func run() async {
+        await readSources()
+        try? await gracefulShutdown()
+        await finish()
+    }
+
+    /// Reads the sources given at init until they all end.
+    public func readSources() async {
         await withTaskGroup(of: Void.self) { group in
             for source in sources { group.addTask { await self.watch(source) } }
         }
-        await finish()
     }
 
     /// Feeds `source`'s records until it ends.

@@ -21,9 +21,8 @@ public final class ChildProcess: Sendable {
     }
 
     public let pid: Int32
-    /// The child's process group (its pid): signals for "the app" go here so
-    /// a node behind `npm start` or `sh -c` gets them too.
-    public let processGroup: Int32
+    /// The child's process group (its pid): signals for "the app" go here.
+    public let processGroup: ProcessGroup
     /// memwatchd's end of the child's stdout: the pipe's read end or the pty master.
     public let outputFD: Int32
     /// Each read of `outputFD` returns one of the app's writes (or a
@@ -127,23 +126,27 @@ public final class ChildProcess: Sendable {
             throw .system("pidfd_open", error)
         }
         self.pid = pid
-        self.processGroup = pid
+        self.processGroup = ProcessGroup(id: pid)
         self.outputFD = readEnd
         self.pidfd = pidfd
     }
 
-    /// Blocks the calling thread until the child exits, then reaps it.
-    /// Call once, from a thread that may block.
-    public func waitForExit() -> ChildExit {
-        // Nil only when a stray waitpid(-1) reaped it elsewhere: the status is lost.
-        ChildExit.reap(pidfd: pidfd, blocking: true) ?? .exited(code: 255)
+    /// Waits until the child exits, then reaps it: the wait is on the event
+    /// loop, so no thread is held. Call once.
+    public func exit(on loop: EventLoop = .shared) async -> ChildExit {
+        // Not ready only when epoll refused the pidfd (a broken system) or the
+        // task was cancelled: then the reap itself waits, blocking.
+        let exited = await loop.readable(pidfd) == .ready
+        return ChildExit.reap(pidfd: pidfd, blocking: !exited) ?? Self.statusLost
     }
 
-    /// Signals every process in the child's group. False when none is left.
-    @discardableResult
-    public func signalGroup(_ signal: Int32) -> Bool {
-        (try? SystemCall.value { kill(-processGroup, signal) }) != nil
+    /// The same, blocking the calling thread: for callers that may block.
+    public func waitForExit() -> ChildExit {
+        ChildExit.reap(pidfd: pidfd, blocking: true) ?? Self.statusLost
     }
+
+    /// A stray waitpid(-1) elsewhere reaped the child: its status is lost.
+    private static let statusLost = ChildExit.exited(code: 255)
 
     deinit {
         close(pidfd)

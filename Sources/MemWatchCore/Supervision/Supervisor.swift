@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -10,10 +9,10 @@ import SystemPackage
 ///
 /// - stdout is a pipe, or a pty when memwatchd's stdout is a terminal (so the
 ///   app still sees a terminal); stdin and stderr pass through.
-/// - SIGINT, SIGTERM, SIGHUP, SIGQUIT reach the app's process group; SIGUSR1
-///   reaches the group's processes that catch it (its default action would
-///   kill a wrapper such as `sh`). SIGINT and SIGTERM also start a graceful
-///   stop: after `stopTimeout` the whole group gets SIGKILL.
+/// - Nothing is read before ``start()``: memwatchd's signal handlers are in
+///   place by then (``SupervisedCommand``), before the app's first output.
+/// - ``passOn(_:)`` hands the signals memwatchd receives to the app;
+///   ``stop(sending:)`` stops it with the ``TeardownSequence``.
 /// - ``exit()`` gives the child's status once it exited and its output is
 ///   drained; memwatchd exits with its `shellStatus`.
 public final class Supervisor: Sendable {
@@ -54,6 +53,10 @@ public final class Supervisor: Sendable {
     public var pid: Int32 { child.pid }
 
     private let options: Options
+    private let pty: Pseudoterminal?
+    /// Where the output pump hands the trace records.
+    private let recordSink: AsyncStream<GCTraceRecord>.Continuation
+    private let started = Atomic<Bool>(false)
     private let state = Mutex(State())
     private let stopRequested = Atomic<Bool>(false)
 
@@ -98,39 +101,44 @@ public final class Supervisor: Sendable {
         do {
             scope = ProcessTreeScope(root: try ProcessHandle(pid: child.pid))
         } catch {
-            child.signalGroup(SIGKILL)
+            child.processGroup.signal(SIGKILL)
             let failure: Errno = if case let .cannotOpen(_, failure) = error { failure } else { .noSuchProcess }
             throw .system("opening a pidfd for the command", failure)
         }
-        let (records, recordSink) = AsyncStream.makeStream(
+        self.pty = pty
+        (traceRecords, recordSink) = AsyncStream.makeStream(
             of: GCTraceRecord.self, bufferingPolicy: .bufferingNewest(100_000))
-        traceRecords = records
 
         var cleanup: [@Sendable () -> Void] = []
         holdsTerminalRaw = pty != nil && stdinIsTerminal
-        if let pty, stdinIsTerminal {
+        if holdsTerminalRaw {
             let raw = RawTerminal(fd: 0)
             cleanup.append { raw?.restore() }
-            startInputPump(into: pty.master)
         } else if !usesPty {
-            cleanup.append(handTerminal(to: child.processGroup))
+            cleanup.append(handTerminal(to: child.processGroup.id))
         }
-        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1] + (pty != nil ? [SIGWINCH] : [])
-        let trap = SignalTrap(signals, queue: DispatchQueue(label: "memwatchd.signals")) {
-            [weak self, pty] number in self?.received(signal: number, pty: pty)
-        }
-        cleanup.append { trap.cancel() }
         let finalCleanup = cleanup
         state.withLock { $0.cleanup = finalCleanup }
+    }
 
-        let child = self.child
-        Thread.detachNewThread { [self] in
-            let exit = child.waitForExit()
-            finish { $0.exit = exit }
-        }
+    /// Starts passing the app's output on, and its stdin when it runs on a
+    /// pty; later calls do nothing.
+    public func start() {
+        guard !started.exchange(true, ordering: .relaxed) else { return }
+        // The throughput-critical path keeps a thread of its own: a read
+        // never waits for a pool thread (Benchmarks/passthrough).
         Thread.detachNewThread { [self] in
             pumpOutput(to: recordSink)
             finish { $0.outputDrained = true }
+        }
+        let input = holdsTerminalRaw ? pty?.master : nil
+        Task { [self] in
+            await withTaskGroup(of: Void.self) { group in
+                if let input { group.addTask { await Self.pumpInput(into: input) } }
+                let exit = await child.exit()
+                group.cancelAll()
+                finish { $0.exit = exit }
+            }
         }
     }
 
@@ -153,43 +161,40 @@ public final class Supervisor: Sendable {
     /// on its GC trace cannot be read. Known once ``traceRecords`` finished.
     public var outputClosedWhileRunning: Bool { state.withLock { $0.outputClosedWhileRunning } }
 
-    private func received(signal number: Int32, pty: Pseudoterminal?) {
+    /// Hands a signal memwatchd received to the app: SIGWINCH copies the
+    /// window size to its pty; SIGUSR1 goes to the group's processes that
+    /// catch it (its default action would kill a wrapper such as `sh`);
+    /// any other to the whole group.
+    public func passOn(_ number: Int32) {
         switch number {
         case SIGWINCH:
             pty?.copyWindowSize(from: isatty(options.outputFD) == 1 ? options.outputFD : 0)
-        case SIGINT, SIGTERM:
-            beginStop(signal: number)
         case SIGUSR1:
-            // Only to processes with a handler: SIGUSR1's default action kills.
             let proc = ProcReader()
-            for member in proc.members(ofProcessGroup: child.processGroup)
+            for member in proc.members(ofProcessGroup: child.processGroup.id)
             where proc.status(of: member).value?.catches(signal: SIGUSR1) == true {
                 kill(member, SIGUSR1)
             }
         default:
-            child.signalGroup(number)
+            child.processGroup.signal(number)
         }
     }
 
-    /// Sends `signal` to the group; the first stop also arms the SIGKILL
-    /// deadline. Later stops just pass their signal on.
-    private func beginStop(signal number: Int32) {
-        child.signalGroup(number)
-        guard !stopRequested.exchange(true, ordering: .relaxed) else { return }
-        let child = self.child
-        let deadline = ContinuousClock.now + options.stopTimeout
+    /// Stops the app: the first call runs the teardown sequence, `signal`
+    /// to the group, `stopTimeout`, then SIGKILL; ``exit()`` waits until the
+    /// group is empty. A later call passes its signal on (a second Ctrl-C).
+    public func stop(sending signal: Int32) {
+        guard !stopRequested.exchange(true, ordering: .relaxed) else {
+            child.processGroup.signal(signal)
+            return
+        }
+        // The command's own process may be gone while others of its group
+        // (a shell's child) still run: memwatchd must not leave them behind.
         finish { $0.stopUnsettled = true }
-        Thread.detachNewThread { [self] in
-            let proc = ProcReader()
-            defer { finish { $0.stopUnsettled = false } }
-            while ContinuousClock.now < deadline {
-                if proc.members(ofProcessGroup: child.processGroup).isEmpty { return }
-                usleep(50_000)
-            }
-            child.signalGroup(SIGKILL)
-            while !proc.members(ofProcessGroup: child.processGroup).isEmpty && ContinuousClock.now < deadline + .seconds(5) {
-                usleep(20_000)
-            }
+        let teardown = TeardownSequence.stop(sending: signal, grace: options.stopTimeout)
+        Task { [self] in
+            await teardown.run(on: child.processGroup)
+            finish { $0.stopUnsettled = false }
         }
     }
 
@@ -229,6 +234,9 @@ public final class Supervisor: Sendable {
         // empty, and then on the child's pidfd too, so its exit wakes us.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var quietSinceExit = 0
+        /// The child's pidfd turned readable: from then on the pipe only has
+        /// to stay quiet for the pump to end.
+        var exited = false
         var drained = true
         let packets = child.readsWholeWrites
         /// Bytes read since the pipe was last found empty.
@@ -241,7 +249,6 @@ public final class Supervisor: Sendable {
         defer { output.writePending() }
         while true {
             if drained {
-                let exited = state.withLock { $0.exit != nil }
                 var pollers = [
                     pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                     pollfd(fd: exited ? -1 : child.pidfd, events: Int16(POLLIN), revents: 0),
@@ -254,10 +261,7 @@ public final class Supervisor: Sendable {
                         quietSinceExit += 1
                         if quietSinceExit >= 3 { break }
                     }
-                    if pollers[1].revents != 0 {
-                        // The child exited: let the waiter record it, then drain.
-                        while !state.withLock({ $0.exit != nil }) { usleep(1000) }
-                    }
+                    if pollers[1].revents != 0 { exited = true }
                     continue
                 }
             }
@@ -281,7 +285,7 @@ public final class Supervisor: Sendable {
                 count = -1
             }
             if count <= 0 {  // EOF, or EIO from a pty whose slave is closed
-                noteIfClosedWhileRunning()
+                if !exited { noteIfClosedWhileRunning() }
                 break
             }
             quietSinceExit = 0
@@ -329,7 +333,7 @@ public final class Supervisor: Sendable {
     /// At EOF: a child that exits closes its stdout a moment before its
     /// pidfd turns readable, so it is given a second to do so.
     private func noteIfClosedWhileRunning() {
-        guard !state.withLock({ $0.exit != nil }), !scope.root.exits(withinMilliseconds: 1000) else { return }
+        guard !scope.root.exits(withinMilliseconds: 1000) else { return }
         state.withLock { $0.outputClosedWhileRunning = true }
     }
 
@@ -337,21 +341,15 @@ public final class Supervisor: Sendable {
     private static let trickleInterval = Duration.milliseconds(2)
     private static let trickleNapMicroseconds: UInt32 = 250
 
-    /// Copies memwatchd's stdin to the pty until either side closes.
-    private func startInputPump(into master: Int32) {
-        Thread.detachNewThread { [weak self] in
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while self != nil {
-                var poller = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-                let ready = (try? SystemCall.value { poll(&poller, 1, 200) }) ?? -1
-                guard let current = self else { return }
-                if current.state.withLock({ $0.exit != nil }) { return }
-                if ready <= 0 { continue }
-                let count = (try? SystemCall.value { buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) } }) ?? -1
-                if count <= 0 { return }
-                var sink = OutputSink(fd: master)
-                sink.write(buffer[0..<count])
-            }
+    /// Copies memwatchd's stdin (a terminal) to the pty until either side
+    /// closes or the task is cancelled (the child exited).
+    private static func pumpInput(into master: Int32) async {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var sink = OutputSink(fd: master)
+        while !sink.closed, await EventLoop.shared.readable(0) == .ready {
+            let count = (try? SystemCall.value { buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) } }) ?? -1
+            if count <= 0 { return }
+            sink.write(buffer[0..<count])
         }
     }
 
