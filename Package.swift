@@ -46,7 +46,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MemWatchCoreTests",
-            dependencies: ["MemWatchCore", "TestSupport", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: [
+                "MemWatchCore", "TestSupport", "CSystemd",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "IntegrationTests",

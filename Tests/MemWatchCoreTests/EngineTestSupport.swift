@@ -75,9 +75,10 @@ final class RecordingAlertSink: AlertSink {
 }
 
 /// Waits for `condition` (checked every few milliseconds) for up to `seconds`:
-/// a bound, not a timing; CPU-bound tests running beside this one can hold
-/// the cooperative pool's threads (one per core) for tens of seconds.
-func eventually(seconds: Double = 180, _ condition: () async -> Bool) async -> Bool {
+/// a bound against a hang, not a timing. The suite runs in one process, and
+/// the integration tests' blocking waits on node children can hold every
+/// thread of the cooperative pool (one per core) for minutes.
+func eventually(seconds: Double = 900, _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if await condition() { return true }

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import Logging
+import ServiceLifecycle
 import Testing
 import TestSupport
 @testable import MemWatchCore
@@ -118,5 +120,33 @@ import TestSupport
         await engine.readSources()
         await engine.finish()
         #expect(try store.events().map(\.reason) == ["the log was deleted"])
+    }
+
+    @Test func inAServiceGroupTheEngineAndSamplerRunUntilTheGroupShutsDown() async throws {
+        let setup = try Self.setUp()
+        defer { TestRunDirectory.remove(setup.directory) }
+        let stand = try StandInProcess()
+        defer { stand.end() }
+        try setup.scope.hold(Self.pid, by: stand)
+        let sampling = SamplingService(
+            sampler: HostSampler(
+                proc: ProcReader(root: Self.fixture + "/proc"),
+                cgroups: CgroupMemoryReader(procRoot: Self.fixture + "/proc", cgroupRoot: Self.fixture + "/sys/fs/cgroup")),
+            interval: .milliseconds(10), engine: setup.engine)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: sampling), .init(service: setup.engine)],
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
+        let running = Task { try await group.run() }
+        let events = Self.leakingHeap()
+        setup.source.send(Array(events.prefix(5)))
+        #expect(await eventually { await setup.engine.latestSample(of: Self.pid)?.rss == Int64(42424 * 1024) })
+        setup.source.send(Array(events.dropFirst(5)))
+        // The source ran dry, and the engine waits for the group's shutdown.
+        setup.source.end()
+        #expect(await eventually { (try? setup.store.events().contains { $0.type == .snapshotSkipped }) == true })
+        await group.triggerGracefulShutdown()
+        try await running.value
+        let leak = try #require(try setup.store.events().first { $0.type == .leak })
+        #expect(leak.rss == Int64(42424 * 1024), "the sampler's fixture sample reached the leak's record")
     }
 }

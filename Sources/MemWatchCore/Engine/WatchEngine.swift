@@ -126,6 +126,9 @@ public actor WatchEngine: Service {
     /// The pids held now: what the sampler samples.
     public var watchedPIDs: [Int32] { registry.pids }
 
+    /// The sampler's latest sample of a held process.
+    public func latestSample(of pid: Int32) -> MemorySample? { registry[pid]?.latestSample }
+
     /// The sampler's latest round: leak events and snapshot requests carry it.
     public func sampled(_ round: [MemorySample]) {
         for sample in round { registry[sample.pid]?.latestSample = sample }
