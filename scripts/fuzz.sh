@@ -26,13 +26,13 @@ bin=$out/bin$opt
 src=Sources/MemWatchCore
 
 sources() {  # the library files and harness each target is built from
-    local trace=("$src"/GCTrace/*.swift)
-    local detect=("$src"/Detection/*.swift "$src"/Alerts/HumanReadable.swift)
+    local trace=("$src"/GCTrace/*.swift "$src"/System/SystemCall.swift)
+    local detect=("$src"/Detection/*.swift "$src"/Alerts/HumanReadable.swift "$src"/Alerts/TextTable.swift)
     case $1 in
         gc-line) echo "${trace[@]}" "${detect[@]}" Fuzz/FuzzGCTraceLine.swift ;;
         gc-chunked) echo "${trace[@]}" "${detect[@]}" Fuzz/FuzzInput.swift Fuzz/ScratchFile.swift Fuzz/FuzzGCTraceChunked.swift ;;
         trace-filter) echo "${trace[@]}" "$src"/Supervision/TraceOutputFilter.swift Fuzz/FuzzInput.swift Fuzz/FuzzTraceOutputFilter.swift ;;
-        heap-snapshot) echo "$src"/HeapAnalysis/*.swift "$src"/Alerts/HumanReadable.swift Fuzz/ScratchFile.swift Fuzz/FuzzHeapSnapshotReader.swift ;;
+        heap-snapshot) echo "$src"/HeapAnalysis/*.swift "$src"/System/SystemCall.swift "$src"/Alerts/HumanReadable.swift Fuzz/ScratchFile.swift Fuzz/FuzzHeapSnapshotReader.swift ;;
         *) echo "scripts/fuzz.sh: unknown target $1 (targets: ${all[*]})" >&2; exit 2 ;;
     esac
 }
@@ -44,8 +44,12 @@ build() {  # target; rebuilt only when a source is newer than the binary
     mkdir -p "$out/obj$opt/$target" "$bin"
     # Built in its own directory: swiftc leaves module files in the working
     # directory. Its log is shown on failure only (ld.gold warns about ASan's symbols).
+    # swift-system (Errno) comes from the debug build `swift build` made.
+    local debug=$PWD/.build/debug csystem=$PWD/.build/checkouts/swift-system/Sources/CSystem/include
     if ! (cd "$out/obj$opt/$target" && swiftc -sanitize=fuzzer,address -parse-as-library -g "$opt" \
-        -module-name "Fuzz_${target//-/_}" "${files[@]/#/$OLDPWD/}" -o "$bin/$target") >"$out/obj$opt/$target.log" 2>&1; then
+        -I "$debug/Modules" -I "$csystem" \
+        -module-name "Fuzz_${target//-/_}" "${files[@]/#/$OLDPWD/}" \
+        "$debug"/SystemPackage.build/*.o "$debug"/CSystem.build/*.o -o "$bin/$target") >"$out/obj$opt/$target.log" 2>&1; then
         grep -v 'ld.gold: warning' "$out/obj$opt/$target.log" >&2
         echo "scripts/fuzz.sh: building $target failed" >&2
         return 1

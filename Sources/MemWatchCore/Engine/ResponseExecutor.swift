@@ -64,8 +64,10 @@ struct ResponseExecutor: Sendable {
     func compare(old: String, new: String, pid: Int32, leakEventID: Int64?) async {
         let alerts = reporter.alerts
         do {
-            let growth = try await HeapGrowthReport.computeInBackground(
-                old: URL(fileURLWithPath: old), new: URL(fileURLWithPath: new), worker: analysis)
+            // At the lowest CPU priority: the service watched keeps the CPU.
+            let growth = try await analysis.run {
+                try HeapGrowthReport.compute(old: URL(fileURLWithPath: old), new: URL(fileURLWithPath: new))
+            }
             if growth.growers.isEmpty { return }
             var details: [String: EventDetail] = ["top_growers": .string(growth.alertText)]
             if let path = growth.path { details["retaining_path"] = .string(path.joined(separator: " → ")) }

@@ -54,14 +54,6 @@ public struct HeapGrowthReport: Codable, Sendable {
         return report
     }
 
-    /// Runs `compute` on the analysis worker (lowest CPU priority), so a
-    /// daemon can compare snapshots without slowing the service it watches.
-    public static func computeInBackground(
-        old: URL, new: URL, limit: Int = 5, worker: BackgroundWorker = .analysis
-    ) async throws -> HeapGrowthReport {
-        try await worker.run { try compute(old: old, new: new, limit: limit) }
-    }
-
     init(growers: [HeapDiffEntry]) {
         self.growers = growers
     }
@@ -69,7 +61,7 @@ public struct HeapGrowthReport: Codable, Sendable {
 
 extension HeapDiffReport {
     /// The entry point for `run`: top growers between two snapshots of one process and the
-    /// retaining path of the first. Synchronous; see `HeapGrowthReport.computeInBackground`.
+    /// retaining path of the first. Synchronous: the engine runs it on its analysis worker.
     public static func topGrowers(old: URL, new: URL, limit: Int = 5) throws -> HeapGrowthReport {
         try HeapGrowthReport.compute(old: old, new: new, limit: limit)
     }
