@@ -20,6 +20,8 @@ let referenceDuration = Double(env["REF_DURATION"] ?? "") ?? min(duration, 30)
 let processCount = Int(env["PROCESSES"] ?? "") ?? 200
 let rate = Double(env["RATE"] ?? "") ?? 20
 let rounds = Int(env["ROUNDS"] ?? "") ?? 60
+/// Which measurements to make (all by default): proc, textparse, sampler, generator, parser, nosampler, engine.
+let phases = Set((env["PHASES"] ?? "proc,textparse,sampler,generator,parser,nosampler,engine").split(separator: ",").map(String.init))
 /// Lines per process before its heap pattern repeats (a mark-compact closes each cycle).
 let cycle = 80
 
@@ -61,7 +63,7 @@ signal(SIGTERM) { _ in if childGroup > 0 { killpg(childGroup, SIGKILL) }; _exit(
 
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
@@ -194,7 +196,7 @@ final class BenchSource: TraceSource, @unchecked Sendable {
                         case .preparsed:
                             continuation.yield(lines.parsed[process][j])
                         case .parsed:
-                            let line = UnsafeRawBufferPointer(rebasing: buffer[span.start..<(span.start + span.count)])
+                            let line = UnsafeRawBufferPointer(start: buffer.baseAddress! + span.start, count: span.count)
                             if let record = parser.parse(line) { continuation.yield(record) }
                         }
                         yielded += 1
@@ -222,17 +224,18 @@ func drain(_ source: BenchSource) async -> Int {
 // MARK: - Run
 
 print("engine-scale: \(processCount) processes x \(rate) lines/s, engine \(duration) s, references \(referenceDuration) s, \(rounds) /proc rounds")
-let rssAtStart = selfStatus("VmRSS")
+let rssAtStart = selfStatus("VmRSS"), anonAtStart = selfStatus("RssAnon"), fileAtStart = selfStatus("RssFile")
 let children = spawnSleepers(processCount)
 defer { killChildren(children) }
 let traceLines = TraceLines(pids: children)
-let rssBeforeMeasuring = selfStatus("VmRSS")
+let rssBeforeMeasuring = selfStatus("VmRSS"), anonBeforeMeasuring = selfStatus("RssAnon")
 print("lines: \(traceLines.bytes.count) bytes of templates (\(cycle) a process); RSS \(rssAtStart) kB at start, \(rssBeforeMeasuring) kB after spawning and generating")
 
 var rows: [Row] = []
 let clock = ContinuousClock()
 
-func measure(_ name: String, pace: Double? = nil, note: String = "", _ body: () async -> String) async {
+@MainActor func measure(_ name: String, phase: String, pace: Double? = nil, note: String = "", _ body: () async -> String) async {
+    guard phases.contains(phase) else { return }
     let cpu0 = cpuSeconds()
     let wall0 = clock.now
     let extra = await body()
@@ -243,7 +246,7 @@ func measure(_ name: String, pace: Double? = nil, note: String = "", _ body: () 
 
 // Bare /proc reads of one sampler round: status and cgroup of every pid, meminfo once.
 var scratch = [UInt8](repeating: 0, count: 8192)
-func readWhole(_ path: String) -> Int {
+@MainActor func readWhole(_ path: String) -> Int {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return 0 }
     defer { close(fd) }
@@ -254,7 +257,7 @@ func readWhole(_ path: String) -> Int {
         total += n
     }
 }
-await measure("bare /proc reads, \(rounds) rounds", pace: Double(rounds), note: "paced at 1 round/s") {
+await measure("bare /proc reads, \(rounds) rounds", phase: "proc", pace: Double(rounds), note: "paced at 1 round/s") {
     var bytes = 0
     for _ in 0..<rounds {
         bytes += readWhole("/proc/meminfo")
@@ -265,19 +268,32 @@ await measure("bare /proc reads, \(rounds) rounds", pace: Double(rounds), note: 
     }
     return "\(bytes / rounds) bytes a round"
 }
-await measure("HostSampler.sample, \(rounds) rounds", pace: Double(rounds), note: "paced at 1 round/s") {
+// The reads HostSampler made before it parsed status and cgroup bytes itself:
+// ProcStatus(parsing:) and CgroupMemoryReader.membership (String, Character by Character).
+await measure("ProcReader.status + CgroupMemoryReader.membership, \(rounds) rounds", phase: "textparse", pace: Double(rounds), note: "paced at 1 round/s; the sampler's reads before 2026-12-02") {
+    let (proc, cgroups) = (ProcReader(), CgroupMemoryReader())
+    var found = 0
+    for _ in 0..<rounds {
+        _ = proc.memoryAvailable()
+        for pid in children {
+            if let status = proc.status(of: pid).value, !status.isZombie, cgroups.membership(of: pid).value != nil { found += 1 }
+        }
+    }
+    return "\(found / rounds) processes a round"
+}
+await measure("HostSampler.sample, \(rounds) rounds", phase: "sampler", pace: Double(rounds), note: "paced at 1 round/s") {
     let sampler = HostSampler()
     var samples = 0
     for _ in 0..<rounds { samples += sampler.sample(children).count }
     return "\(samples / rounds) samples a round"
 }
 
-await measure("generator alone (pre-parsed records, dropped)") {
+await measure("generator alone (pre-parsed records, dropped)", phase: "generator") {
     let source = BenchSource(lines: traceLines, feed: .preparsed, seconds: referenceDuration)
     let count = await drain(source)
     return "\(count) records"
 }
-await measure("generator + GCTraceParser (records dropped)") {
+await measure("generator + GCTraceParser (records dropped)", phase: "parser") {
     let source = BenchSource(lines: traceLines, feed: .parsed, seconds: referenceDuration)
     let count = await drain(source)
     return "\(count) records"
@@ -292,16 +308,37 @@ let store = try EventStore(path: stateDirectory.eventStorePath)
 let reporter = EventReporter(store: store, alerts: SilentAlerts())
 let taker = SnapshotTaker(snapshotDirectory: stateDirectory.snapshotsPath, reporter: reporter, signaller: DryRunSignaller())
 let scope = ProcessTreeScope(root: try ProcessHandle(pid: getpid()))
+/// A store, a taker and an engine over `seconds` of the trace.
+func makeEngine(_ name: String, seconds: Double) throws -> (WatchEngine, EventStore) {
+    let directory = StateDirectory(path: state + "/" + name)
+    try directory.create()
+    try StateDirectory.prepareSnapshotDirectory(directory.snapshotsPath)
+    let store = try EventStore(path: directory.eventStorePath)
+    let reporter = EventReporter(store: store, alerts: SilentAlerts())
+    let taker = SnapshotTaker(snapshotDirectory: directory.snapshotsPath, reporter: reporter, signaller: DryRunSignaller())
+    let scope = ProcessTreeScope(root: try ProcessHandle(pid: getpid()))
+    let source = BenchSource(lines: traceLines, feed: .parsed, seconds: seconds)
+    return (WatchEngine(options: WatchEngine.Options(), scope: scope, sources: [source], reporter: reporter, snapshots: taker), store)
+}
+if phases.contains("nosampler") {
+    let (bare, _) = try makeEngine("nosampler", seconds: referenceDuration)
+    await measure("source + parser + WatchEngine, no sampling", phase: "nosampler") {
+        await bare.run()
+        return "\(await bare.isolates.count) isolates"
+    }
+}
 let engineSource = BenchSource(lines: traceLines, feed: .parsed, seconds: duration)
 let engine = WatchEngine(
     options: WatchEngine.Options(), scope: scope, sources: [engineSource], reporter: reporter, snapshots: taker)
 let sampling = SamplingService(sampler: HostSampler(), interval: .seconds(1), engine: engine)
-var rssEngine = 0, hwmEngine = 0
-await measure("engine: source + parser + WatchEngine + SamplingService 1 s") {
+var rssEngine = 0, hwmEngine = 0, anonEngine = 0, fileEngine = 0
+await measure("engine: source + parser + WatchEngine + SamplingService 1 s", phase: "engine") {
     let sampler = Task { await sampling.run() }
     await engine.run()
     rssEngine = selfStatus("VmRSS")
     hwmEngine = selfStatus("VmHWM")
+    anonEngine = selfStatus("RssAnon")
+    fileEngine = selfStatus("RssFile")
     let isolates = await engine.isolates
     let watched = await engine.watchedPIDs.count
     sampler.cancel()
@@ -313,16 +350,27 @@ let events = (try? store.events()) ?? []
 // MARK: - Report
 
 func format(_ row: Row) -> String {
-    let name = row.name.padding(toLength: 58, withPad: " ", startingAt: 0)
+    let name = row.name.padding(toLength: 66, withPad: " ", startingAt: 0)
     return name + String(format: " %8.3f s %8.1f s %8.3f %%", row.cpu, row.wall, row.share * 100) + "   " + row.note
 }
 print("")
-print("what".padding(toLength: 58, withPad: " ", startingAt: 0) + "      CPU       wall  % of a core")
+print("what".padding(toLength: 66, withPad: " ", startingAt: 0) + "      CPU       wall  % of a core")
 for row in rows { print(format(row)) }
-let generator = rows.first { $0.name.hasPrefix("generator alone") }!
-let parserRow = rows.first { $0.name.hasPrefix("generator + GCTraceParser") }!
-let engineRow = rows.last!
-print(String(format: "engine minus generator alone: %.3f %% of a core (target < 0.5 %%); of which parsing ~%.3f %%",
-             (engineRow.share - generator.share) * 100, (parserRow.share - generator.share) * 100))
-print("RSS at the end of the engine's run: VmRSS \(rssEngine) kB, VmHWM \(hwmEngine) kB (target < 20 MB); before measuring \(rssBeforeMeasuring) kB (templates \(traceLines.bytes.count / 1024) kB)")
+if let generator = rows.first(where: { $0.name.hasPrefix("generator alone") }),
+   let engineRow = rows.first(where: { $0.name.hasPrefix("engine") }) {
+    print(String(format: "engine minus generator alone: %.3f %% of a core (target < 0.5 %%)", (engineRow.share - generator.share) * 100))
+    if let parserRow = rows.first(where: { $0.name.hasPrefix("generator + GCTraceParser") }) {
+        print(String(format: "  of which parsing (generator + parser minus generator alone): %.3f %%", (parserRow.share - generator.share) * 100))
+    }
+    if let parserRow = rows.first(where: { $0.name.hasPrefix("generator + GCTraceParser") }),
+       let bare = rows.first(where: { $0.name.hasPrefix("source + parser + WatchEngine, no sampling") }) {
+        print(String(format: "  of which the engine's own work on the records (no sampling minus generator + parser): %.3f %%", (bare.share - parserRow.share) * 100))
+        print(String(format: "  of which the 1 s sampling (engine minus no sampling): %.3f %%", (engineRow.share - bare.share) * 100))
+    }
+    if let sampler = rows.first(where: { $0.name.hasPrefix("HostSampler") }) {
+        print(String(format: "  of which the 1 s sampling (HostSampler's rounds alone): %.3f %%", sampler.share * 100))
+    }
+}
+print("RSS at the end of the engine's run: VmRSS \(rssEngine) kB (RssAnon \(anonEngine) kB, RssFile \(fileEngine) kB), VmHWM \(hwmEngine) kB (target < 20 MB)")
+print("  at start: VmRSS \(rssAtStart) kB (RssAnon \(anonAtStart) kB, RssFile \(fileAtStart) kB); before measuring \(rssBeforeMeasuring) kB (RssAnon \(anonBeforeMeasuring) kB; templates \(traceLines.bytes.count / 1024) kB)")
 print("events recorded: \(events.count) (\(Dictionary(grouping: events, by: \.type).map { "\($0.key): \($0.value.count)" }.sorted().joined(separator: ", ")))")
