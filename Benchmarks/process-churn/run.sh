@@ -33,16 +33,17 @@ echo "process churn: $COUNT children, one every ${INTERVAL_MS} ms, sample every 
     > "$TMP/out" 2> "$TMP/err" &
 mw=$!
 start=$(date +%s)
-printf '%6s %9s %9s %7s %5s %8s\n' "t(s)" "VmRSS kB" "VmHWM kB" threads fds children
+printf '%6s %9s %9s %9s %9s %7s %5s %8s\n' "t(s)" "VmRSS kB" "VmHWM kB" "RssAnon" "RssFile" threads fds children
 rss_1min=
 last=
 while kill -0 "$mw" 2>/dev/null; do
     now=$(( $(date +%s) - start ))
     rss=$(status "$mw" VmRSS); hwm=$(status "$mw" VmHWM); threads=$(status "$mw" Threads)
+    anon=$(status "$mw" RssAnon); file=$(status "$mw" RssFile)
     fds=$(ls "/proc/$mw/fd" 2>/dev/null | wc -l)
     children=$(pgrep -f -c 'process-churn/child.sh' || true)
     [ -n "$rss" ] || break
-    printf '%6d %9s %9s %7s %5s %8s\n' "$now" "$rss" "$hwm" "$threads" "$fds" "$children"
+    printf '%6d %9s %9s %9s %9s %7s %5s %8s\n' "$now" "$rss" "$hwm" "$anon" "$file" "$threads" "$fds" "$children"
     if [ -z "$rss_1min" ] && [ "$now" -ge 60 ]; then rss_1min=$rss; fi
     last=$rss
     sleep "$SAMPLE"
