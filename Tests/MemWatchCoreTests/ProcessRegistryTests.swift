@@ -21,6 +21,8 @@ import Testing
         #expect(registry.admit(IsolateID(pid: 500, isolate: 1), open: open) == .watched(newProcess: false, newIsolate: false, replaced: []))
         #expect(registry.admit(IsolateID(pid: 500, isolate: 2), open: open) == .watched(newProcess: false, newIsolate: true, replaced: []))
         #expect(opened == 1, "a live process held is not opened again")
+        #expect(registry.isWatchedLive(IsolateID(pid: 500, isolate: 1)) && registry.isWatchedLive(IsolateID(pid: 500, isolate: 2)))
+        #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 3)) && !registry.isWatchedLive(IsolateID(pid: 501, isolate: 1)))
         #expect(registry[500]?.isolates == [1, 2])
         #expect(registry.admit(IsolateID(pid: 501, isolate: 1)) { _ in nil } == .refused, "out of scope")
         #expect(registry.count == 1)
@@ -36,6 +38,7 @@ import Testing
         }
         let past = IsolateID(pid: 500, isolate: 99_999)
         #expect(registry.admit(past) { _ in nil } == .tooManyIsolates(firstTime: true))
+        #expect(!registry.isWatchedLive(past) && registry.isWatchedLive(IsolateID(pid: 500, isolate: 0)))
         #expect(registry.admit(IsolateID(pid: 500, isolate: 99_998)) { _ in nil } == .tooManyIsolates(firstTime: false))
         #expect(registry[500]?.isolates.count == ProcessRegistry.maxIsolatesPerProcess)
     }
@@ -48,6 +51,7 @@ import Testing
         _ = registry.admit(IsolateID(pid: 500, isolate: 2)) { _ in nil }
         stand.end()
         registry.markExited(handle)
+        #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 1)), "an exited process's lines take the long way")
         // Its last lines still count while it lingers.
         #expect(registry.admit(IsolateID(pid: 500, isolate: 1)) { _ in nil } == .watched(newProcess: false, newIsolate: false, replaced: []))
         #expect(registry.remove(handle) == [IsolateID(pid: 500, isolate: 1), IsolateID(pid: 500, isolate: 2)])
@@ -69,9 +73,15 @@ import Testing
         let admission = registry.admit(IsolateID(pid: 500, isolate: 7)) { _ in Self.process(new, main: 7) }
         #expect(admission == .watched(newProcess: true, newIsolate: true, replaced: [IsolateID(pid: 500, isolate: 1)]))
         #expect(registry[500]?.handle === new && registry[500]?.isolates == [7] && registry[500]?.mainIsolate == 7)
+        #expect(registry.isWatchedLive(IsolateID(pid: 500, isolate: 7)) && !registry.isWatchedLive(IsolateID(pid: 500, isolate: 1)))
         // The old process's late exit news touches the new one not at all.
         registry.markExited(old)
         #expect(registry.remove(old) == nil)
         #expect(registry[500]?.hasExited == false)
+        #expect(registry.isWatchedLive(IsolateID(pid: 500, isolate: 7)))
+        registry.markExited(new)
+        #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 7)))
+        _ = registry.remove(new)
+        #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 7)) && registry.count == 0)
     }
 }

@@ -20,11 +20,24 @@ struct ProcessRegistry {
     }
 
     private(set) var processes: [Int32: WatchedProcess] = [:]
+    /// The isolates of live processes whose lines are watched: what
+    /// ``isWatchedLive(_:)`` answers from, for every trace line, without
+    /// copying a ``WatchedProcess`` (a dozen reference-counted fields).
+    /// Kept by `admit`, `markExited` and `remove`, the only places that
+    /// change a process's isolates or its exit.
+    private var liveIsolates: Set<IsolateID> = []
 
+    /// Read and change a process's other facts (samples, snapshots, events)
+    /// here; its isolates and exit change only through the methods below.
     subscript(pid: Int32) -> WatchedProcess? {
         get { processes[pid] }
         _modify { yield &processes[pid] }
     }
+
+    /// Whether `id`'s lines are watched and its process has not exited: then
+    /// `admit(id)` would return `.watched(newProcess: false, newIsolate: false, replaced: [])`
+    /// and change nothing.
+    func isWatchedLive(_ id: IsolateID) -> Bool { liveIsolates.contains(id) }
 
     var count: Int { processes.count }
     var pids: [Int32] { Array(processes.keys) }
@@ -39,6 +52,7 @@ struct ProcessRegistry {
             // The common case: a live process already held.
         } else if let fresh = open(id.pid), fresh.handle !== processes[id.pid]?.handle {
             replaced = processes[id.pid].map(Self.isolateIDs) ?? []
+            for isolate in replaced { liveIsolates.remove(isolate) }
             processes[id.pid] = fresh
             newProcess = true
         } else if processes[id.pid] == nil {
@@ -56,14 +70,16 @@ struct ProcessRegistry {
             return .tooManyIsolates(firstTime: firstTime)
         }
         process.isolates.insert(id.isolate)
+        if !process.hasExited { liveIsolates.insert(id) }
         processes[id.pid] = process
         return .watched(newProcess: newProcess, newIsolate: true, replaced: replaced)
     }
 
     /// The pidfd of `handle`'s process turned readable.
     mutating func markExited(_ handle: ProcessHandle) {
-        guard processes[handle.pid]?.handle === handle else { return }
+        guard let process = processes[handle.pid], process.handle === handle else { return }
         processes[handle.pid]?.hasExited = true
+        for isolate in Self.isolateIDs(process) { liveIsolates.remove(isolate) }
     }
 
     /// Drops `handle`'s process, if it is still the one held under its pid;
@@ -71,7 +87,9 @@ struct ProcessRegistry {
     mutating func remove(_ handle: ProcessHandle) -> [IsolateID]? {
         guard let process = processes[handle.pid], process.handle === handle else { return nil }
         processes[handle.pid] = nil
-        return Self.isolateIDs(process)
+        let isolates = Self.isolateIDs(process)
+        for isolate in isolates { liveIsolates.remove(isolate) }
+        return isolates
     }
 
     private static func isolateIDs(_ process: WatchedProcess) -> [IsolateID] {

@@ -151,6 +151,8 @@ public actor WatchEngine: Service {
     /// Whether the isolate's records are watched: its process is held (in
     /// scope, by its pidfd) and has not shown too many isolates.
     private func admit(_ id: IsolateID) -> Bool {
+        // The common case, once per trace line: a live process's known isolate.
+        if registry.isWatchedLive(id) { return true }
         let held = registry[id.pid]?.handle
         let admission = registry.admit(id) { pid in
             guard let handle = scope.handle(for: pid), handle !== held, !handle.hasExited else { return nil }
