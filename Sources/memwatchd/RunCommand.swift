@@ -91,7 +91,7 @@ struct RunCommand: AsyncParsableCommand {
             options: engineOptions, scope: supervisor.scope, sources: [ChildOutputTraceSource(supervisor: supervisor)],
             reporter: reporter, snapshots: taker)
         let sampling = SamplingService(
-            sampler: HostSampler(snapshotSignal: plan.snapshotSignal),
+            sampler: HostSampler(),
             interval: .milliseconds(Int(sampleInterval * 1000)), engine: engine)
         try await ServiceGroup.supervising(SupervisedCommand(supervisor), watchers: [sampling, engine]).run()
         let exit = await supervisor.exit()

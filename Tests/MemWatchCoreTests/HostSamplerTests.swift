@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 @testable import MemWatchCore
 
@@ -13,8 +14,8 @@ import Testing
     @Test func samplesTheWatchedProcessesOfAFixtureHost() {
         let round = Self.sampler.sample([16099, 16090, 16098])
         #expect(round.map(\.pid) == [16090, 16098, 16099])
-        #expect(round.allSatisfy { $0.catchesSnapshotSignal && $0.cgroup?.limit == 512 << 20 })
-        #expect(round[0].rss == 42424 * 1024)
+        #expect(round.allSatisfy { $0.cgroup?.limit == 512 << 20 })
+        #expect(round[0].rss == 42424 * 1024 && round[0].rssAnon == 7156 * 1024 && round[0].rssFile == 35268 * 1024)
         #expect(round.allSatisfy { $0.memoryAvailable == round[0].memoryAvailable && $0.memoryAvailable != nil })
     }
 
@@ -29,41 +30,39 @@ import Testing
         #expect((round.first?.rss ?? 0) > 0)
     }
 
-    /// The sampler reads status and cgroup bytes itself (for speed): the same
-    /// values as ProcStatus and CgroupMemoryReader read from the same files.
-    @Test func readsStatusAndCgroupAsTheTextParsersDo() throws {
-        let files = try FileManager.default.subpathsOfDirectory(atPath: Fixtures.url("proc").path)
-            .map { Fixtures.url("proc").path + "/" + $0 }
-        let statuses = files.filter { $0.hasSuffix("/status") } + ["/proc/self/status", "/proc/1/status"]
-        #expect(statuses.count >= 5)
-        for path in statuses {
-            guard let bytes = SmallFile.read(path) else { continue }
-            let text = String(decoding: bytes, as: UTF8.self)
-            let expected = ProcStatus(parsing: text)
-            let fields = HostSampler.StatusFields(parsing: bytes)
-            #expect((fields == nil) == (expected == nil), "\(path)")
-            if let fields, let expected {
-                #expect(fields.rss == expected.rss && fields.rssAnon == expected.rssAnon && fields.rssFile == expected.rssFile
-                        && fields.caughtSignals == expected.caughtSignals && fields.isZombie == expected.isZombie, "\(path)")
-            }
-            // A cut-off file: nil or the same as the text parser.
-            let cut = Array(bytes.prefix(bytes.count / 2))
-            #expect((HostSampler.StatusFields(parsing: cut) == nil) == (ProcStatus(parsing: String(decoding: cut, as: UTF8.self)) == nil))
+    /// statm's resident and shared pages are status's VmRSS and RssFile + RssShmem.
+    @Test func statmGivesWhatStatusSays() throws {
+        let stand = try StandInProcess()
+        defer { stand.end() }
+        // Quiet processes: a busy one's pages come and go between the two reads.
+        for pid in [stand.pid, 1] {
+            let sample = try #require(HostSampler().sample([pid]).first)
+            let status = try #require(ProcReader().status(of: pid).value)
+            #expect(sample.rss == status.rss, "pid \(pid)")
+            #expect(sample.rssAnon == status.rssAnon && sample.rssFile == status.rssFile + status.rssShmem, "pid \(pid)")
         }
-        #expect(HostSampler.StatusFields(parsing: Array("Pid:\t1\nPPid:\t0\nSigCgt:\tzz\n".utf8)) == nil)
-        let zombie = try #require(HostSampler.StatusFields(parsing: Array("State:\tZ (zombie)\nPid:\t7\nPPid:\t1\nSigCgt:\t0000000000004a02\n".utf8)))
-        #expect(zombie.isZombie && zombie.caughtSignals.contains(SIGUSR2) && zombie.rss == 0)
+        #expect(StatmPages(parsing: Array("290000 10606 8817 14912 0 21500 0\n".utf8)) .map { [$0.resident, $0.shared] } == [10606, 8817])
+        #expect(StatmPages(parsing: Array("0 0 0 0 0 0 0\n".utf8))?.resident == 0, "a zombie's")
+        #expect(StatmPages(parsing: Array("12 34".utf8)) == nil, "cut short")
+        #expect(StatmPages(parsing: Array("1 x 3\n".utf8)) == nil)
+        #expect(StatmPages(parsing: Array("1 99999999999999999999 3\n".utf8)) == nil, "out of range")
+    }
 
-        let cgroups = files.filter { $0.hasSuffix("/cgroup") } + ["/proc/self/cgroup"]
-        #expect(cgroups.count >= 6)
-        for path in cgroups {
-            let directory = (path as NSString).deletingLastPathComponent
-            let reader = CgroupMemoryReader(procRoot: (directory as NSString).deletingLastPathComponent)
-            let pid = Int32((directory as NSString).lastPathComponent) ?? getpid()
-            guard let bytes = SmallFile.read(path), let expected = reader.membership(of: pid).value else { continue }
-            #expect(HostSampler.membership(parsing: bytes) == expected, "\(path)")
+    @Test func aMembershipIsReadOnceAndAgainWhenDue() throws {
+        let directory = try TestRunDirectory.makeDirectory()
+        defer { TestRunDirectory.remove(directory) }
+        // A copy of the fixture whose process moves to another cgroup.
+        let root = directory + "/host"
+        try FileManager.default.copyItem(atPath: Self.fixture, toPath: root)
+        let sampler = HostSampler(
+            proc: ProcReader(root: root + "/proc"),
+            cgroups: CgroupMemoryReader(procRoot: root + "/proc", cgroupRoot: root + "/sys/fs/cgroup"))
+        var memberships = HostSampler.Memberships()
+        #expect(sampler.sample([16090], memberships: &memberships).first?.cgroup?.limit == 512 << 20)
+        try "".write(toFile: root + "/proc/16090/cgroup", atomically: false, encoding: .utf8)
+        for _ in 1..<HostSampler.Memberships.refreshRounds {
+            #expect(sampler.sample([16090], memberships: &memberships).first?.cgroup?.limit == 512 << 20, "taken as read")
         }
-        let mixed = Array("12:cpu,memory:/a\n\n0::/b\nbad line\n3:pids:/c\n".utf8)
-        #expect(HostSampler.membership(parsing: mixed) == CgroupMemoryReader.Membership(v1Path: "/a", v2Path: "/b"))
+        #expect(sampler.sample([16090], memberships: &memberships).first?.cgroup == nil, "read anew when due")
     }
 }

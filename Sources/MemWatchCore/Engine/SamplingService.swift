@@ -16,8 +16,9 @@ public struct SamplingService: Service {
     public func run() async {
         // Only cancellation ends the loop, and it is this service's end, not an error.
         try? await cancelWhenGracefulShutdown {
+            var memberships = HostSampler.Memberships()
             while true {
-                let round = sampler.sample(await engine.watchedPIDs)
+                let round = sampler.sample(await engine.watchedPIDs, memberships: &memberships)
                 await engine.sampled(round)
                 try await Task.sleep(for: interval)
             }

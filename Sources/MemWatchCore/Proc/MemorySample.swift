@@ -9,23 +9,19 @@ public struct MemorySample: Sendable, Equatable {
     public var rss: Int64
     public var rssAnon: Int64
     public var rssFile: Int64
-    /// Whether the process had a handler for the snapshot signal when sampled
-    /// (node with `--heapsnapshot-signal`, or the heapdump module for SIGUSR2).
-    public var catchesSnapshotSignal: Bool
     public var cgroup: CgroupMemory?
     /// `MemAvailable` of the machine, bytes.
     public var memoryAvailable: Int64?
 
     public init(
         pid: Int32, time: Date, rss: Int64, rssAnon: Int64, rssFile: Int64,
-        catchesSnapshotSignal: Bool, cgroup: CgroupMemory?, memoryAvailable: Int64?
+        cgroup: CgroupMemory?, memoryAvailable: Int64?
     ) {
         self.pid = pid
         self.time = time
         self.rss = rss
         self.rssAnon = rssAnon
         self.rssFile = rssFile
-        self.catchesSnapshotSignal = catchesSnapshotSignal
         self.cgroup = cgroup
         self.memoryAvailable = memoryAvailable
     }
