@@ -49,20 +49,23 @@ final class FixtureScope: WatchScope {
 
 /// A trace source the test feeds.
 struct FakeTraceSource: TraceSource {
-    let stream: AsyncStream<GCTraceRecord>
-    let continuation: AsyncStream<GCTraceRecord>.Continuation
+    let stream: AsyncStream<[GCTraceRecord]>
+    let continuation: AsyncStream<[GCTraceRecord]>.Continuation
     var note: MemWatchEvent?
 
     init(note: MemWatchEvent? = nil) {
-        (stream, continuation) = AsyncStream.makeStream(of: GCTraceRecord.self)
+        (stream, continuation) = AsyncStream.makeStream(of: [GCTraceRecord].self)
         self.note = note
     }
 
-    func records() -> AsyncStream<GCTraceRecord> { stream }
+    func records() -> AsyncStream<[GCTraceRecord]> { stream }
     func endNote() -> MemWatchEvent? { note }
 
+    /// In batches of a few, as a pipe's reads would bring them.
     func send(_ events: [GCEvent]) {
-        for event in events { continuation.yield(.gc(event)) }
+        for start in stride(from: 0, to: events.count, by: 7) {
+            continuation.yield(events[start..<min(start + 7, events.count)].map { .gc($0) })
+        }
     }
 
     func end() { continuation.finish() }

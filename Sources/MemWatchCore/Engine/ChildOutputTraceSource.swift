@@ -9,7 +9,7 @@ public struct ChildOutputTraceSource: TraceSource {
         self.supervisor = supervisor
     }
 
-    public func records() -> AsyncStream<GCTraceRecord> { supervisor.traceRecords }
+    public func records() -> AsyncStream<[GCTraceRecord]> { supervisor.traceRecords }
 
     public func endNote() -> MemWatchEvent? {
         guard supervisor.outputClosedWhileRunning else { return nil }

@@ -99,7 +99,9 @@ public actor WatchEngine: Service {
 
     /// Feeds `source`'s records until it ends.
     public func watch(_ source: any TraceSource) async {
-        for await record in source.records() { observe(record) }
+        for await batch in source.records() {
+            for record in batch { observe(record) }
+        }
         if let note = source.endNote() { start { [executor] in await executor.record(note) } }
     }
 

@@ -43,7 +43,7 @@ public final class Supervisor: Sendable {
     public let scope: ProcessTreeScope
     /// Trace lines from the app's stdout, parsed, in order. Finishes when
     /// the output is drained.
-    public let traceRecords: AsyncStream<GCTraceRecord>
+    public let traceRecords: AsyncStream<[GCTraceRecord]>
     /// Whether the app runs on a pty.
     public let usesPty: Bool
     /// Whether memwatchd's own terminal is in raw mode (keys go to the app's
@@ -55,7 +55,7 @@ public final class Supervisor: Sendable {
     private let options: Options
     private let pty: Pseudoterminal?
     /// Where the output pump hands the trace records.
-    private let recordSink: AsyncStream<GCTraceRecord>.Continuation
+    private let recordSink: AsyncStream<[GCTraceRecord]>.Continuation
     private let started = Atomic<Bool>(false)
     private let state = Mutex(State())
     private let stopRequested = Atomic<Bool>(false)
@@ -106,8 +106,10 @@ public final class Supervisor: Sendable {
             throw .system("opening a pidfd for the command", failure)
         }
         self.pty = pty
+        // Batches as the pump reads them; the oldest go first when the
+        // engine falls this far behind (memwatchd must not grow without bound).
         (traceRecords, recordSink) = AsyncStream.makeStream(
-            of: GCTraceRecord.self, bufferingPolicy: .bufferingNewest(100_000))
+            of: [GCTraceRecord].self, bufferingPolicy: .bufferingNewest(4096))
 
         var cleanup: [@Sendable () -> Void] = []
         holdsTerminalRaw = pty != nil && stdinIsTerminal
@@ -217,7 +219,7 @@ public final class Supervisor: Sendable {
     /// Reads the app's stdout until EOF (or, once the child exited, until it
     /// stays quiet: a grandchild may hold the pipe open for ever), filters it
     /// and writes the app's bytes on.
-    private func pumpOutput(to records: AsyncStream<GCTraceRecord>.Continuation) {
+    private func pumpOutput(to records: AsyncStream<[GCTraceRecord]>.Continuation) {
         defer { records.finish() }
         let fd = child.outputFD
         let scope = scope
@@ -256,7 +258,10 @@ public final class Supervisor: Sendable {
                 let timeout: Int32 = filter.isHolding ? holdMs : (exited ? 100 : -1)
                 let ready = (try? SystemCall.value { poll(&pollers, 2, timeout) }) ?? -1
                 if pollers[0].revents == 0 {
-                    if filter.isHolding { filter.flush(into: &output) }
+                    if filter.isHolding {
+                        filter.flush(into: &output)
+                        output.writePending()
+                    }
                     if exited && ready == 0 {
                         quietSinceExit += 1
                         if quietSinceExit >= 3 { break }
@@ -369,13 +374,16 @@ public final class Supervisor: Sendable {
 /// Where the output pump sends what the filter finds.
 private struct ForwardingSink: TraceOutputSink {
     var app: OutputSink
-    let records: AsyncStream<GCTraceRecord>.Continuation
+    let records: AsyncStream<[GCTraceRecord]>.Continuation
+    /// Records found since the last ``writePending()``: handed on together,
+    /// one hop to the engine a read burst instead of one a line.
+    private var batch: [GCTraceRecord] = []
     /// The pump's read buffer: app bytes in it may wait for ``writePending()``.
     let buffer: UnsafeRawBufferPointer
     /// App bytes in `buffer` not yet written; adjoining ones are written together.
     private var pending: Range<Int>?
 
-    init(app: OutputSink, records: AsyncStream<GCTraceRecord>.Continuation, buffer: UnsafeRawBufferPointer) {
+    init(app: OutputSink, records: AsyncStream<[GCTraceRecord]>.Continuation, buffer: UnsafeRawBufferPointer) {
         self.app = app
         self.records = records
         self.buffer = buffer
@@ -398,10 +406,15 @@ private struct ForwardingSink: TraceOutputSink {
         }
     }
 
-    mutating func traceRecord(_ record: GCTraceRecord) { records.yield(record) }
+    mutating func traceRecord(_ record: GCTraceRecord) { batch.append(record) }
 
-    /// Writes the app bytes waiting in the read buffer: before it is reused.
+    /// Hands the records found on, and writes the app bytes waiting in the
+    /// read buffer: before it is reused, and whenever the pipe is drained.
     mutating func writePending() {
+        if !batch.isEmpty {
+            records.yield(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
         guard let waiting = pending else { return }
         pending = nil
         app.write(UnsafeRawBufferPointer(rebasing: buffer[waiting]))

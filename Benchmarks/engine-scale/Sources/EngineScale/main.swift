@@ -174,8 +174,10 @@ final class BenchSource: TraceSource, @unchecked Sendable {
         self.seconds = seconds
     }
 
-    func records() -> AsyncStream<GCTraceRecord> {
-        let (stream, continuation) = AsyncStream.makeStream(of: GCTraceRecord.self, bufferingPolicy: .unbounded)
+    /// One batch a tick: the lines the processes wrote since the last, as a
+    /// log's or the journal's read brings them.
+    func records() -> AsyncStream<[GCTraceRecord]> {
+        let (stream, continuation) = AsyncStream.makeStream(of: [GCTraceRecord].self, bufferingPolicy: .unbounded)
         let (lines, feed, seconds) = (lines, feed, seconds)
         Task {
             var parser = GCTraceParser()
@@ -188,20 +190,23 @@ final class BenchSource: TraceSource, @unchecked Sendable {
             for tick in 0..<ticks {
                 try? await Task.sleep(until: start + period * tick, clock: clock)
                 let j = tick % cycle
+                var batch: [GCTraceRecord] = []
+                batch.reserveCapacity(lines.lines.count)
                 lines.bytes.withUnsafeMutableBufferPointer { buffer in
                     for process in 0..<lines.lines.count {
                         let span = lines.lines[process][j]
                         TraceLines.patch(buffer, at: span.stamp, stamp: lines.firstStamp[process] + tick * stepMs)
                         switch feed {
                         case .preparsed:
-                            continuation.yield(lines.parsed[process][j])
+                            batch.append(lines.parsed[process][j])
                         case .parsed:
                             let line = UnsafeRawBufferPointer(start: buffer.baseAddress! + span.start, count: span.count)
-                            if let record = parser.parse(line) { continuation.yield(record) }
+                            if let record = parser.parse(line) { batch.append(record) }
                         }
                         yielded += 1
                     }
                 }
+                continuation.yield(batch)
             }
             self.yielded = yielded
             continuation.finish()
@@ -217,7 +222,9 @@ struct SilentAlerts: AlertSink {
 /// A consumer that drops every record (but looks at each, so nothing is optimized away).
 func drain(_ source: BenchSource) async -> Int {
     var count = 0
-    for await record in source.records() where record.newCollectionKind != nil { count += 1 }
+    for await batch in source.records() {
+        for record in batch where record.newCollectionKind != nil { count += 1 }
+    }
     return count
 }
 
@@ -244,7 +251,7 @@ let clock = ContinuousClock()
     rows.append(Row(name: name, cpu: cpu, wall: wall, share: cpu / (pace ?? wall), note: [note, extra].filter { !$0.isEmpty }.joined(separator: "; ")))
 }
 
-// Bare /proc reads of one sampler round: status and cgroup of every pid, meminfo once.
+// Bare /proc reads of the sampler: statm of every pid and meminfo each round, cgroup every 30th.
 var scratch = [UInt8](repeating: 0, count: 8192)
 @MainActor func readWhole(_ path: String) -> Int {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -259,11 +266,12 @@ var scratch = [UInt8](repeating: 0, count: 8192)
 }
 await measure("bare /proc reads, \(rounds) rounds", phase: "proc", pace: Double(rounds), note: "paced at 1 round/s") {
     var bytes = 0
-    for _ in 0..<rounds {
+    // What HostSampler reads: statm each round, cgroup every refreshRounds-th.
+    for round in 0..<rounds {
         bytes += readWhole("/proc/meminfo")
         for pid in children {
-            bytes += readWhole("/proc/\(pid)/status")
-            bytes += readWhole("/proc/\(pid)/cgroup")
+            bytes += readWhole("/proc/\(pid)/statm")
+            if round % HostSampler.Memberships.refreshRounds == 0 { bytes += readWhole("/proc/\(pid)/cgroup") }
         }
     }
     return "\(bytes / rounds) bytes a round"
@@ -283,8 +291,9 @@ await measure("ProcReader.status + CgroupMemoryReader.membership, \(rounds) roun
 }
 await measure("HostSampler.sample, \(rounds) rounds", phase: "sampler", pace: Double(rounds), note: "paced at 1 round/s") {
     let sampler = HostSampler()
+    var memberships = HostSampler.Memberships()
     var samples = 0
-    for _ in 0..<rounds { samples += sampler.sample(children).count }
+    for _ in 0..<rounds { samples += sampler.sample(children, memberships: &memberships).count }
     return "\(samples / rounds) samples a round"
 }
 
@@ -323,7 +332,8 @@ func makeEngine(_ name: String, seconds: Double) throws -> (WatchEngine, EventSt
 if phases.contains("nosampler") {
     let (bare, _) = try makeEngine("nosampler", seconds: referenceDuration)
     await measure("source + parser + WatchEngine, no sampling", phase: "nosampler") {
-        await bare.run()
+        await bare.readSources()
+        await bare.finish()
         return "\(await bare.isolates.count) isolates"
     }
 }
@@ -334,7 +344,8 @@ let sampling = SamplingService(sampler: HostSampler(), interval: .seconds(1), en
 var rssEngine = 0, hwmEngine = 0, anonEngine = 0, fileEngine = 0
 await measure("engine: source + parser + WatchEngine + SamplingService 1 s", phase: "engine") {
     let sampler = Task { await sampling.run() }
-    await engine.run()
+    await engine.readSources()
+    await engine.finish()
     rssEngine = selfStatus("VmRSS")
     hwmEngine = selfStatus("VmHWM")
     anonEngine = selfStatus("RssAnon")
