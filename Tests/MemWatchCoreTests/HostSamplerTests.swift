@@ -34,12 +34,23 @@ import TestSupport
     @Test func statmGivesWhatStatusSays() throws {
         let stand = try StandInProcess()
         defer { stand.end() }
-        // Quiet processes: a busy one's pages come and go between the two reads.
         for pid in [stand.pid, 1] {
-            let sample = try #require(HostSampler().sample([pid]).first)
-            let status = try #require(ProcReader().status(of: pid).value)
-            #expect(sample.rss == status.rss, "pid \(pid)")
-            #expect(sample.rssAnon == status.rssAnon && sample.rssFile == status.rssFile + status.rssShmem, "pid \(pid)")
+            // A process just started still maps pages: compare once status
+            // reads the same before and after the sample.
+            var compared = false
+            for _ in 0..<10_000 where !compared {
+                let before = try #require(ProcReader().status(of: pid).value)
+                let sample = try #require(HostSampler().sample([pid]).first)
+                let after = try #require(ProcReader().status(of: pid).value)
+                guard before.rss == after.rss, before.rssAnon == after.rssAnon, before.rssFile == after.rssFile else {
+                    usleep(1000)
+                    continue
+                }
+                #expect(sample.rss == before.rss, "pid \(pid)")
+                #expect(sample.rssAnon == before.rssAnon && sample.rssFile == before.rssFile + before.rssShmem, "pid \(pid)")
+                compared = true
+            }
+            #expect(compared, "pid \(pid)'s memory never held still")
         }
         #expect(StatmPages(parsing: Array("290000 10606 8817 14912 0 21500 0\n".utf8)) .map { [$0.resident, $0.shared] } == [10606, 8817])
         #expect(StatmPages(parsing: Array("0 0 0 0 0 0 0\n".utf8))?.resident == 0, "a zombie's")
