@@ -26,7 +26,9 @@ import Testing
     static let grace = Duration.milliseconds(200)
 
     @Test func aGroupThatEndsOnTheStopSignalTakesOneStep() async throws {
-        let child = try Self.group(running: "echo ready; sleep 300")
+        // `exec`: a `sleep` forked by the shell could take the SIGINT in the
+        // moment between fork and exec, in the shell's handler, and live on.
+        let child = try Self.group(running: "echo ready; exec sleep 300")
         let events = await TeardownSequence.stop(sending: SIGINT, grace: .seconds(60)).run(on: child.processGroup)
         #expect(events == [.sent(SIGINT), .emptied])
         #expect(await child.exit() == .killed(signal: SIGINT))

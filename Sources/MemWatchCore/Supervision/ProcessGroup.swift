@@ -39,7 +39,9 @@ public struct ProcessGroup: Sendable, Equatable {
             for member in members {
                 let left = ContinuousClock.now.duration(to: deadline)
                 guard left > .zero, await loop.readable(member.descriptor, timeout: left) == .ready else {
-                    return false
+                    // The deadline may have passed while this task waited for
+                    // a thread, long after the group ended: look before saying no.
+                    return heldMembers().isEmpty && heldMembers().isEmpty
                 }
             }
         }
