@@ -25,7 +25,7 @@ import Testing
         #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 3)) && !registry.isWatchedLive(IsolateID(pid: 501, isolate: 1)))
         #expect(registry[500]?.isolates == [1, 2])
         #expect(registry.admit(IsolateID(pid: 501, isolate: 1)) { _ in nil } == .refused, "out of scope")
-        #expect(registry.count == 1)
+        #expect(registry.pids.count == 1)
     }
 
     @Test func madeUpIsolatesStopAtTheBoundAndAreToldOfOnce() throws {
@@ -55,7 +55,7 @@ import Testing
         // Its last lines still count while it lingers.
         #expect(registry.admit(IsolateID(pid: 500, isolate: 1)) { _ in nil } == .watched(newProcess: false, newIsolate: false, replaced: []))
         #expect(registry.remove(handle) == [IsolateID(pid: 500, isolate: 1), IsolateID(pid: 500, isolate: 2)])
-        #expect(registry.count == 0)
+        #expect(registry.pids.isEmpty)
         #expect(registry.remove(handle) == nil)
     }
 
@@ -82,6 +82,6 @@ import Testing
         registry.markExited(new)
         #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 7)))
         _ = registry.remove(new)
-        #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 7)) && registry.count == 0)
+        #expect(!registry.isWatchedLive(IsolateID(pid: 500, isolate: 7)) && registry.pids.isEmpty)
     }
 }

@@ -65,9 +65,6 @@ public struct LeakWatch: Sendable {
 
     public func watch(for id: IsolateID) -> IsolateWatch? { slots[id].map { watches[$0] } }
 
-    /// Whether the isolate has been seen, without copying its watch (per GC line in `run`).
-    public func isWatching(_ id: IsolateID) -> Bool { slots[id] != nil }
-
     /// The isolate's latched leak, without copying its watch.
     public func leak(of id: IsolateID) -> LeakFinding? { slots[id].flatMap { watches[$0].leak } }
 

@@ -29,29 +29,33 @@ public struct HostSampler: Sendable {
         /// `cgexec` is seen in its new cgroup within that.
         public static let refreshRounds = 30
 
-        var known: [Int32: (membership: CgroupMemoryReader.Membership, round: Int)] = [:]
+        /// Each process's membership, the round it was read and the round it was last asked for.
+        var known: [Int32: (membership: CgroupMemoryReader.Membership, read: Int, used: Int)] = [:]
         var round = 0
 
         public init() {}
 
         /// The membership of `pid`, read anew when unknown or due.
         mutating func of(_ pid: Int32, reader: CgroupMemoryReader) -> CgroupMemoryReader.Membership? {
-            if let entry = known[pid], round - entry.round < Self.refreshRounds { return entry.membership }
+            if let entry = known[pid], round - entry.read < Self.refreshRounds {
+                known[pid]?.used = round
+                return entry.membership
+            }
             guard let membership = reader.membership(of: pid).value else { return nil }
-            known[pid] = (membership, round)
+            known[pid] = (membership, round, round)
             return membership
         }
 
-        /// Ends a round: processes not sampled in it are forgotten.
-        mutating func endRound(sampled pids: Set<Int32>) {
+        /// Ends a round of `sampled` processes: those not asked for in it are forgotten.
+        mutating func endRound(sampled: Int) {
+            if known.count > sampled { known = known.filter { $0.value.used == round } }
             round += 1
-            if known.count > pids.count { known = known.filter { pids.contains($0.key) } }
         }
     }
 
     /// A sample of each of `pids` still alive, ascending by pid.
     public func sample(_ pids: [Int32], at time: Date = Date(), memberships: inout Memberships) -> [MemorySample] {
-        defer { memberships.endRound(sampled: Set(pids)) }
+        defer { memberships.endRound(sampled: pids.count) }
         guard !pids.isEmpty else { return [] }
         let available = proc.memoryAvailable()
         var cgroupOf: [CgroupMemoryReader.Membership: CgroupMemory?] = [:]
@@ -92,25 +96,16 @@ struct StatmPages: Equatable {
     var shared: Int64
 
     init?(parsing bytes: [UInt8]) {
-        var numbers: [Int64] = []
-        var current: Int64?
-        for byte in bytes {
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                let digit = Int64(byte - UInt8(ascii: "0"))
-                let (shifted, overflow) = (current ?? 0).multipliedReportingOverflow(by: 10)
-                guard !overflow, shifted <= Int64.max - digit else { return nil }
-                current = shifted + digit
-            } else if let value = current {
-                numbers.append(value)
-                current = nil
-                if numbers.count == 3 { break }
-            } else if byte != UInt8(ascii: " ") {
-                return nil
-            }
+        let fields: (Int64, Int64)? = bytes.withUnsafeBufferPointer { buffer in
+            guard let start = buffer.baseAddress else { return nil }
+            var cursor = ByteCursor(start, start + buffer.count)
+            guard cursor.integer() != nil, cursor.skip(UInt8(ascii: " ")), let resident = cursor.integer(),
+                  cursor.skip(UInt8(ascii: " ")), let shared = cursor.integer()
+            else { return nil }
+            return (resident, shared)
         }
-        if let current, numbers.count < 3 { numbers.append(current) }
-        guard numbers.count >= 3 else { return nil }
-        resident = numbers[1]
-        shared = min(numbers[2], numbers[1])
+        guard let (resident, shared) = fields else { return nil }
+        self.resident = resident
+        self.shared = min(shared, resident)
     }
 }

@@ -39,7 +39,6 @@ struct ProcessRegistry {
     /// and change nothing.
     func isWatchedLive(_ id: IsolateID) -> Bool { liveIsolates.contains(id) }
 
-    var count: Int { processes.count }
     var pids: [Int32] { Array(processes.keys) }
 
     /// Lets `id`'s lines in. `open` holds a pid through the scope, or says no;

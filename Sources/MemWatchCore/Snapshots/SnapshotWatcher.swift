@@ -94,51 +94,22 @@ public final class SnapshotWatcher: Sendable {
                 return giveUp(
                     "no whole snapshot from pid \(pid) after \(HumanReadable.seconds(timeout)) (timeout)", started)
             }
-            switch await nextWake(process, within: remaining) {
-            case .events:
+            // Index 0: inotify has events; 1: the process's pidfd says it exited.
+            switch await loop.firstReadable(among: [inotify, process.descriptor], timeout: remaining) {
+            case (.ready, 0):
                 if let result = drainEvents(&started, process) { return result }
-            case .exited:
+            case (.ready, _):
                 // The kernel closes a dying process's files before its pidfd turns
                 // readable, so a last IN_CLOSE_WRITE is already queued: read it first.
                 if let result = drainEvents(&started, process) { return result }
                 return giveUp(exitedReason, started)
-            case .timedOut:
+            case (.timedOut, _):
                 continue
-            case .cancelled:
+            case (.cancelled, _):
                 return giveUp("memwatchd stopped waiting for the snapshot", started)
-            case .failed(let failure):
+            case (.failed(let failure), _):
                 return giveUp("cannot wait for the snapshot: \(failure)", started)
             }
-        }
-    }
-
-    private enum Wake: Sendable {
-        case events, exited, timedOut, cancelled
-        case failed(Errno)
-    }
-
-    /// Whichever comes first: inotify events, the process's exit, the deadline.
-    private func nextWake(_ process: ProcessHandle, within remaining: Duration) async -> Wake {
-        let (loop, inotify) = (loop, inotify)
-        return await withTaskGroup(of: Wake.self) { group in
-            group.addTask { Self.wake(await loop.readable(inotify), ready: .events) }
-            group.addTask { Self.wake(await loop.readable(process.descriptor), ready: .exited) }
-            group.addTask {
-                do { try await Task.sleep(for: remaining) } catch { return .cancelled }
-                return .timedOut
-            }
-            let first = await group.next() ?? .cancelled
-            group.cancelAll()
-            return first
-        }
-    }
-
-    private static func wake(_ wake: EventLoop.Wake, ready: Wake) -> Wake {
-        switch wake {
-        case .ready: ready
-        case .timedOut: .timedOut
-        case .cancelled: .cancelled
-        case .failed(let failure): .failed(failure)
         }
     }
 

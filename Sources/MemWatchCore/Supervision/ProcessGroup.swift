@@ -23,29 +23,26 @@ public struct ProcessGroup: Sendable, Equatable {
     /// the group is scanned again: one of them may have forked meanwhile.
     public func waitUntilEmpty(within timeout: Duration, on loop: EventLoop = .shared) async -> Bool {
         let deadline = ContinuousClock.now + timeout
-        var emptyScans = 0
         while true {
             let members = heldMembers()
-            // A scan lists /proc before it reads each member's state: a member
-            // that forks and exits in between leaves its child off the list.
-            // That child exists before the next scan lists /proc, so an empty
-            // scan is believed once the next one agrees.
-            if members.isEmpty {
-                emptyScans += 1
-                if emptyScans == 2 { return true }
-                continue
-            }
-            emptyScans = 0
+            // Empty twice in a row (see `isEmpty`).
+            if members.isEmpty, heldMembers().isEmpty { return true }
             for member in members {
                 let left = ContinuousClock.now.duration(to: deadline)
                 guard left > .zero, await loop.readable(member.descriptor, timeout: left) == .ready else {
                     // The deadline may have passed while this task waited for
                     // a thread, long after the group ended: look before saying no.
-                    return heldMembers().isEmpty && heldMembers().isEmpty
+                    return isEmpty()
                 }
             }
         }
     }
+
+    /// A scan lists /proc before it reads each member's state: a member that
+    /// forks and exits in between leaves its child off the list. That child
+    /// exists before the next scan lists /proc, so an empty scan is believed
+    /// once the next one agrees.
+    private func isEmpty() -> Bool { heldMembers().isEmpty && heldMembers().isEmpty }
 
     /// The group's live members, each held by a pidfd.
     private func heldMembers() -> [ProcessHandle] {

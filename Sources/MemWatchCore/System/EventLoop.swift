@@ -63,13 +63,21 @@ public final class EventLoop: Sendable {
     /// task is cancelled, or `timeout` passes.
     public func readable(_ descriptor: Int32, timeout: Duration? = nil) async -> Wake {
         guard let timeout else { return await readable(descriptor) }
-        return await withTaskGroup(of: Wake.self) { group in
-            group.addTask { await self.readable(descriptor) }
-            group.addTask {
-                do { try await Task.sleep(for: timeout) } catch { return .cancelled }
-                return .timedOut
+        return await firstReadable(among: [descriptor], timeout: timeout).wake
+    }
+
+    /// Waits until one of `descriptors` is readable, `timeout` passes or the
+    /// task is cancelled; `index` names the descriptor a `.ready` is for.
+    public func firstReadable(among descriptors: [Int32], timeout: Duration) async -> (wake: Wake, index: Int?) {
+        await withTaskGroup(of: (Wake, Int?).self) { group in
+            for (index, descriptor) in descriptors.enumerated() {
+                group.addTask { (await self.readable(descriptor), index) }
             }
-            let first = await group.next() ?? .cancelled
+            group.addTask {
+                do { try await Task.sleep(for: timeout) } catch { return (.cancelled, nil) }
+                return (.timedOut, nil)
+            }
+            let first = await group.next() ?? (.cancelled, nil)
             group.cancelAll()
             return first
         }

@@ -310,13 +310,7 @@ await measure("generator + GCTraceParser (records dropped)", phase: "parser") {
 
 let state = FileManager.default.temporaryDirectory.appendingPathComponent("memwatchd-engine-scale-\(UUID())").path
 defer { try? FileManager.default.removeItem(atPath: state) }
-let stateDirectory = StateDirectory(path: state)
-try stateDirectory.create()
-try StateDirectory.prepareSnapshotDirectory(stateDirectory.snapshotsPath)
-let store = try EventStore(path: stateDirectory.eventStorePath)
-let reporter = EventReporter(store: store, alerts: SilentAlerts())
-let taker = SnapshotTaker(snapshotDirectory: stateDirectory.snapshotsPath, reporter: reporter, signaller: DryRunSignaller())
-let scope = ProcessTreeScope(root: try ProcessHandle(pid: getpid()))
+try StateDirectory(path: state).create()
 /// A store, a taker and an engine over `seconds` of the trace.
 func makeEngine(_ name: String, seconds: Double) throws -> (WatchEngine, EventStore) {
     let directory = StateDirectory(path: state + "/" + name)
@@ -337,9 +331,7 @@ if phases.contains("nosampler") {
         return "\(await bare.isolates.count) isolates"
     }
 }
-let engineSource = BenchSource(lines: traceLines, feed: .parsed, seconds: duration)
-let engine = WatchEngine(
-    options: WatchEngine.Options(), scope: scope, sources: [engineSource], reporter: reporter, snapshots: taker)
+let (engine, store) = try makeEngine("engine", seconds: duration)
 let sampling = SamplingService(sampler: HostSampler(), interval: .seconds(1), engine: engine)
 var rssEngine = 0, hwmEngine = 0, anonEngine = 0, fileEngine = 0
 await measure("engine: source + parser + WatchEngine + SamplingService 1 s", phase: "engine") {
